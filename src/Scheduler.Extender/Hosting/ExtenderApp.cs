@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Prometheus;
+using Scheduler.Extender.Endpoints;
+
+namespace Scheduler.Extender.Hosting;
+
+/// <summary>Builds the extender web application: the same for <c>Program</c>, tests and benchmarks.</summary>
+public static class ExtenderApp
+{
+    /// <summary>The default HTTP address when none is configured.</summary>
+    public const string DefaultUrl = "http://0.0.0.0:8090";
+
+    /// <summary>Builds the application from command-line arguments (and the usual configuration sources).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddCarbonScheduler(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapExtender();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapMetrics("/metrics");
+        return app;
+    }
+}

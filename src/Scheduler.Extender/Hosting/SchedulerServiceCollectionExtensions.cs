@@ -1,0 +1,109 @@
+using k8s;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Scheduler.Core.Intensity;
+using Scheduler.Core.Pods;
+using Scheduler.Core.Scoring;
+using Scheduler.Extender.Extending;
+using Scheduler.Extender.Telemetry;
+using Scheduler.Kubernetes;
+using Scheduler.Kubernetes.Nodes;
+using Scheduler.Signals.Hardware;
+using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Models;
+using Scheduler.Signals.Profiles;
+using Scheduler.Signals.Regions;
+
+namespace Scheduler.Extender.Hosting;
+
+/// <summary>Registers the scheduler's services.</summary>
+internal static class SchedulerServiceCollectionExtensions
+{
+    public static IServiceCollection AddCarbonScheduler(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+
+        AddSettings<ScoringOptions>(services, configuration, ScoringOptions.SectionName, o => o.Validate());
+        AddSettings<ExtenderOptions>(services, configuration, ExtenderOptions.SectionName, o => o.Validate());
+        AddSettings<NodesOptions>(services, configuration, NodesOptions.SectionName, o => o.Validate());
+        AddSettings<KubernetesOptions>(services, configuration, KubernetesOptions.SectionName, o => o.Validate());
+        services.AddOptions<CarbonOptions>().Bind(configuration.GetSection(CarbonOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CarbonOptions>>(sp =>
+            new SettingsValidator<CarbonOptions>(o => o.Validate(sp.GetRequiredService<CarbonProfileCatalog>().Zones)));
+
+        // Models: loaded once; a malformed model file stops the start with its name and the reason.
+        services.AddSingleton(new ModelFiles(configuration["Models:Directory"]));
+        services.AddSingleton(sp => CarbonProfileCatalog.Load(sp.GetRequiredService<ModelFiles>()));
+        services.AddSingleton(sp => HardwarePowerCatalog.Load(sp.GetRequiredService<ModelFiles>()));
+        services.AddSingleton(sp => CloudRegionMap.Load(sp.GetRequiredService<ModelFiles>()));
+
+        // Carbon intensity: read by requests from the cache, refreshed in the background.
+        services.AddSingleton<IntensityCache>();
+        services.AddSingleton<IForecastLookup>(sp => sp.GetRequiredService<IntensityCache>());
+        services.AddSingleton<ProfileIntensityProvider>();
+        services.AddSingleton<IntensityRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<IntensityRefresher>());
+
+        // Domain logic.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ScoringOptions>>().Value);
+        services.AddSingleton<NodeScorer>();
+        services.AddSingleton<IntensityCapFilter>();
+        services.AddSingleton<PodDemandReader>();
+
+        // Nodes.
+        services.AddSingleton<GridZoneResolver>();
+        services.AddSingleton<NodeDescriber>();
+        services.AddSingleton<NodeCache>();
+        services.AddSingleton<INodeCache>(sp => sp.GetRequiredService<NodeCache>());
+        var source = NodeSourceOf(configuration);
+        services.AddSingleton(new NodeSource(source));
+        switch (source)
+        {
+            case NodeSourceKind.Cluster:
+                services.AddSingleton<IKubernetes>(sp => new k8s.Kubernetes(ClusterConfiguration(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value)));
+                services.AddHostedService<NodeWatcher>();
+                break;
+            case NodeSourceKind.InventoryFile:
+                services.AddHostedService<NodeInventoryLoader>();
+                break;
+            case NodeSourceKind.None:
+            default:
+                break;
+        }
+
+        services.AddSingleton<SchedulerMetrics>();
+        services.AddSingleton<ExtenderService>();
+
+        services.AddHealthChecks()
+            .AddCheck<NodeCacheHealthCheck>("node-cache", tags: ["ready"])
+            .AddCheck<IntensityHealthCheck>("intensity", tags: ["ready"]);
+        return services;
+    }
+
+    private static NodeSourceKind NodeSourceOf(IConfiguration configuration)
+    {
+        if (configuration.GetValue<bool>($"{KubernetesOptions.SectionName}:Enabled"))
+        {
+            return NodeSourceKind.Cluster;
+        }
+
+        return string.IsNullOrWhiteSpace(configuration[$"{NodesOptions.SectionName}:InventoryFile"])
+            ? NodeSourceKind.None
+            : NodeSourceKind.InventoryFile;
+    }
+
+    private static KubernetesClientConfiguration ClusterConfiguration(KubernetesOptions options) =>
+        options.KubeConfigFile is not null
+            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(options.KubeConfigFile)
+            : KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+
+    private static void AddSettings<TOptions>(IServiceCollection services, IConfiguration configuration, string section, Func<TOptions, IReadOnlyList<string>> validate)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>>(new SettingsValidator<TOptions>(validate));
+    }
+}

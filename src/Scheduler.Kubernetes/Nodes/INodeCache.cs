@@ -1,0 +1,16 @@
+using Scheduler.Core.Scoring;
+
+namespace Scheduler.Kubernetes.Nodes;
+
+/// <summary>The nodes known to the extender, for requests that carry only node names.</summary>
+public interface INodeCache
+{
+    /// <summary>Whether the cache has been filled once (from the cluster or the inventory file).</summary>
+    bool IsSynced { get; }
+
+    /// <summary>The number of nodes known.</summary>
+    int Count { get; }
+
+    /// <summary>The description of node <paramref name="name"/>, or <c>null</c> when it is not known.</summary>
+    NodeDescription? Find(string name);
+}

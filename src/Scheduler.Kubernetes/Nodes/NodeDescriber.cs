@@ -1,0 +1,35 @@
+using Scheduler.Core.Quantities;
+using Scheduler.Core.Scoring;
+using Scheduler.Signals.Hardware;
+
+namespace Scheduler.Kubernetes.Nodes;
+
+/// <summary>Turns what Kubernetes says of a node into what the scorer needs: its grid zone and power profile.</summary>
+public sealed class NodeDescriber(GridZoneResolver zones, HardwarePowerCatalog hardware, ScoringOptions scoring)
+{
+    /// <summary>Describes <paramref name="node"/>. Never throws on odd labels or quantities: unknowns fall back to defaults.</summary>
+    public NodeDescription Describe(NodeFacts node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var cpu = Quantity(node.Allocatable, "cpu");
+        var gpus = 0.0;
+        foreach (var resource in scoring.GpuResources)
+        {
+            gpus += Quantity(node.Allocatable, resource);
+        }
+
+        var facts = new NodeHardware(
+            cpu,
+            gpus,
+            Label(node.Labels, NodeLabels.InstanceType) ?? Label(node.Labels, NodeLabels.LegacyInstanceType),
+            Label(node.Labels, NodeLabels.GpuProduct) ?? NodeLabels.VendorGpuProducts.Select(l => Label(node.Labels, l)).FirstOrDefault(v => v is not null),
+            Label(node.Labels, NodeLabels.CpuClass));
+        return new NodeDescription(node.Name, zones.ZoneOf(node.Labels), hardware.Describe(facts));
+    }
+
+    private static double Quantity(IReadOnlyDictionary<string, string> resources, string name) =>
+        resources.TryGetValue(name, out var text) && ResourceQuantity.TryParse(text, out var value) && value > 0 ? value : 0;
+
+    private static string? Label(IReadOnlyDictionary<string, string> labels, string key) =>
+        labels.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+}

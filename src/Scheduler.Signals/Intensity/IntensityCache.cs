@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using Scheduler.Core.Intensity;
+
+namespace Scheduler.Signals.Intensity;
+
+/// <summary>
+/// The newest forecast of each zone, written by the background refresh and read by request
+/// handlers without waiting on any provider.
+/// </summary>
+public sealed class IntensityCache : IForecastLookup
+{
+    private readonly ConcurrentDictionary<string, IntensityForecast> _byZone = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The zones with a forecast.</summary>
+    public ICollection<string> Zones => _byZone.Keys;
+
+    /// <summary>The number of zones with a forecast.</summary>
+    public int Count => _byZone.Count;
+
+    /// <inheritdoc />
+    public IntensityForecast? Find(string zone) => _byZone.TryGetValue(zone, out var forecast) ? forecast : null;
+
+    /// <summary>Stores <paramref name="forecast"/> as its zone's newest.</summary>
+    public void Set(IntensityForecast forecast)
+    {
+        ArgumentNullException.ThrowIfNull(forecast);
+        _byZone[forecast.Zone] = forecast;
+    }
+
+    /// <summary>A snapshot of every zone's forecast.</summary>
+    public IReadOnlyList<IntensityForecast> Snapshot() => _byZone.Values.ToList();
+}

@@ -1,0 +1,29 @@
+using Scheduler.Cli;
+using Scheduler.Cli.Commands;
+
+const string usage = "usage: carbon <command> [options]\n\ncommands:\n  " + ProfileCommand.Usage;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+try
+{
+    return args[0] switch
+    {
+        "profile" => ProfileCommand.Run(args[1..], Console.Out),
+        _ => throw new UsageException($"unknown command '{args[0]}'"),
+    };
+}
+catch (UsageException e)
+{
+    await Console.Error.WriteLineAsync($"carbon: {e.Message}\n\n{usage}");
+    return 2;
+}
+catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+{
+    await Console.Error.WriteLineAsync($"carbon: {e.Message}");
+    return 1;
+}

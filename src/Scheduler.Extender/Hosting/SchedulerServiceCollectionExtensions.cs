@@ -2,6 +2,7 @@ using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using Scheduler.Core.Intensity;
 using Scheduler.Core.Pods;
 using Scheduler.Core.Scoring;
@@ -72,6 +73,12 @@ internal static class SchedulerServiceCollectionExtensions
                 break;
         }
 
+        services.AddSingleton(_ =>
+        {
+            var registry = Metrics.NewCustomRegistry();
+            DotNetStats.Register(registry);
+            return registry;
+        });
         services.AddSingleton<SchedulerMetrics>();
         services.AddSingleton<ExtenderService>();
 

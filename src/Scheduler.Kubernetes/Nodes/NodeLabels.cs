@@ -27,5 +27,5 @@ public static class NodeLabels
     public const string GpuProduct = CarbonAnnotations.Prefix + "gpu-product";
 
     /// <summary>GPU product labels set by the vendors' feature discovery, in order of preference.</summary>
-    public static readonly IReadOnlyList<string> VendorGpuProducts = ["nvidia.com/gpu.product", "amd.com/gpu.product-name"];
+    public static readonly IReadOnlyList<string> VendorGpuProducts = ["nvidia.com/gpu.product", "cloud.google.com/gke-accelerator", "amd.com/gpu.product-name"];
 }

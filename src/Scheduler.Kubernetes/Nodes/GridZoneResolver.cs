@@ -17,11 +17,11 @@ public sealed class GridZoneResolver(CloudRegionMap regions)
             return zone.Trim();
         }
 
-        if (labels.TryGetValue(NodeLabels.Region, out var region) || labels.TryGetValue(NodeLabels.LegacyRegion, out region))
-        {
-            return regions.ZoneOf(region.Trim());
-        }
-
-        return null;
+        // A label present but blank (e.g. "region:" in YAML) counts as absent.
+        var region = NonBlank(labels, NodeLabels.Region) ?? NonBlank(labels, NodeLabels.LegacyRegion);
+        return region is null ? null : regions.ZoneOf(region);
     }
+
+    private static string? NonBlank(IReadOnlyDictionary<string, string> labels, string key) =>
+        labels.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 }

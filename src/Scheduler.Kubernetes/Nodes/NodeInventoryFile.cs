@@ -40,7 +40,7 @@ public static class NodeInventoryFile
         var nodes = new List<NodeFacts>(list.Items.Count);
         for (var i = 0; i < list.Items.Count; i++)
         {
-            if (string.IsNullOrEmpty(list.Items[i].Metadata?.Name))
+            if (list.Items[i] is not { Metadata.Name.Length: > 0 })
             {
                 throw new InvalidDataException($"{sourceName}: items[{i}] has no metadata.name");
             }

@@ -29,8 +29,11 @@ public sealed partial class NodeWatcher(
             try
             {
                 var resourceVersion = await ListAsync(stoppingToken).ConfigureAwait(false);
-                failures = 0;
                 await WatchAsync(resourceVersion, stoppingToken).ConfigureAwait(false);
+
+                // Only a watch that ended as expected resets the back-off: a list that works followed
+                // by a watch that always fails (e.g. RBAC without 'watch') must still back off.
+                failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -88,11 +91,30 @@ public sealed partial class NodeWatcher(
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            // The client does not yield ERROR events: it turns their Status into a KubernetesException
+            // and hands it to onError. A 410 Gone means our resourceVersion is too old: list again.
+            // Any other error status ends the watch as a failure, so the caller backs off.
+            var expired = false;
+            KubernetesException? failure = null;
             var events = client.CoreV1.WatchListNodeAsync(
                 allowWatchBookmarks: true,
                 resourceVersion: resourceVersion,
                 timeoutSeconds: options.Value.WatchTimeoutSeconds,
-                onError: e => LogWatchEventUnreadable(logger, e),
+                onError: e =>
+                {
+                    if (e is KubernetesException { Status.Code: 410 })
+                    {
+                        expired = true;
+                    }
+                    else if (e is KubernetesException status)
+                    {
+                        failure = status;
+                    }
+                    else
+                    {
+                        LogWatchEventUnreadable(logger, e);
+                    }
+                },
                 cancellationToken: cancellationToken);
 
             await foreach (var (type, node) in events.ConfigureAwait(false))
@@ -105,11 +127,6 @@ public sealed partial class NodeWatcher(
                     case WatchEventType.Deleted when node.Metadata?.Name is { } name:
                         cache.Remove(name);
                         break;
-                    case WatchEventType.Error:
-                        // The API server sends a Status object as an ERROR event, most often 410 Gone
-                        // when our resourceVersion is too old: start again from a fresh list.
-                        LogWatchExpired(logger);
-                        return;
                     default:
                         break;
                 }
@@ -118,6 +135,17 @@ public sealed partial class NodeWatcher(
                 {
                     resourceVersion = version;
                 }
+            }
+
+            if (expired)
+            {
+                LogWatchExpired(logger);
+                return;
+            }
+
+            if (failure is not null)
+            {
+                throw failure;
             }
         }
     }

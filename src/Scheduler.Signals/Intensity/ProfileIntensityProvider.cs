@@ -26,4 +26,9 @@ public sealed class ProfileIntensityProvider(CarbonProfileCatalog catalog) : IIn
         var series = CarbonProfileForecaster.Forecast(profile, timeZone, now, Horizon);
         return Task.FromResult<IntensityForecast?>(new IntensityForecast(profile.Zone, series, now, Name));
     }
+
+    /// <inheritdoc />
+    /// <remarks>A profile is a statistic, not a measurement: it has no actuals.</remarks>
+    public Task<IReadOnlyList<IntensityReading>> GetActualsAsync(string zone, DateTimeOffset periodStart, DateTimeOffset periodEnd, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IntensityReading>>([]);
 }

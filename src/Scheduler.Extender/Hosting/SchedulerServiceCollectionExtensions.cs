@@ -43,6 +43,12 @@ internal static class SchedulerServiceCollectionExtensions
         services.AddSingleton<IntensityCache>();
         services.AddSingleton<IForecastLookup>(sp => sp.GetRequiredService<IntensityCache>());
         services.AddSingleton<ProfileIntensityProvider>();
+        services.AddSingleton<ProviderPipelines>();
+        services.AddSingleton<IZoneSources>(sp => new ConfiguredZoneSources(
+            sp.GetRequiredService<IOptions<CarbonOptions>>(),
+            sp.GetRequiredService<ProfileIntensityProvider>(),
+            (zone, settings) => IntensityProviderFactory.Create(sp, zone, settings)));
+        services.AddSingleton<IntensityService>();
         services.AddSingleton<IntensityRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<IntensityRefresher>());
 

@@ -15,6 +15,27 @@ public sealed class CarbonOptions
     /// <summary>How long one provider call may take before it is abandoned, in seconds. Default 10.</summary>
     public int ProviderTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How old a zone's last provider forecast may grow, in minutes, before it is no longer used and the
+    /// fallback chain moves on (own forecast, then built-in profile). Default 180.
+    /// </summary>
+    public int StalenessLimitMinutes { get; set; } = 180;
+
+    /// <summary>Retries of a failed provider call within one refresh. Default 3.</summary>
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>The first retry delay, in seconds; later ones grow exponentially, with jitter. Default 2.</summary>
+    public double RetryBaseDelaySeconds { get; set; } = 2;
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> waited for within a refresh, in seconds. A longer one skips the
+    /// provider until that time instead. Default 120.
+    /// </summary>
+    public int MaxRetryAfterSeconds { get; set; } = 120;
+
+    /// <summary>How long a provider's circuit stays open after repeated failures, in seconds. Default 300.</summary>
+    public int CircuitBreakSeconds { get; set; } = 300;
+
     /// <summary>Every problem with these settings, one message per bad setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate(IReadOnlyCollection<string> profileZones)
     {
@@ -28,6 +49,31 @@ public sealed class CarbonOptions
         if (ProviderTimeoutSeconds is < 1 or > 300)
         {
             errors.Add($"Carbon:ProviderTimeoutSeconds is {ProviderTimeoutSeconds}; it must be between 1 and 300.");
+        }
+
+        if (StalenessLimitMinutes is < 5 or > 7 * 24 * 60)
+        {
+            errors.Add($"Carbon:StalenessLimitMinutes is {StalenessLimitMinutes}; it must be between 5 and 10080 (7 days).");
+        }
+
+        if (MaxRetryAttempts is < 0 or > 10)
+        {
+            errors.Add($"Carbon:MaxRetryAttempts is {MaxRetryAttempts}; it must be between 0 and 10.");
+        }
+
+        if (!double.IsFinite(RetryBaseDelaySeconds) || RetryBaseDelaySeconds is < 0.01 or > 60)
+        {
+            errors.Add($"Carbon:RetryBaseDelaySeconds is {RetryBaseDelaySeconds}; it must be between 0.01 and 60.");
+        }
+
+        if (MaxRetryAfterSeconds is < 0 or > 3600)
+        {
+            errors.Add($"Carbon:MaxRetryAfterSeconds is {MaxRetryAfterSeconds}; it must be between 0 and 3600.");
+        }
+
+        if (CircuitBreakSeconds is < 1 or > 86_400)
+        {
+            errors.Add($"Carbon:CircuitBreakSeconds is {CircuitBreakSeconds}; it must be between 1 and 86400.");
         }
 
         foreach (var (zone, options) in Zones)

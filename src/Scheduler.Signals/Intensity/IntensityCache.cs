@@ -27,6 +27,9 @@ public sealed class IntensityCache : IForecastLookup
         _byZone[forecast.Zone] = forecast;
     }
 
+    /// <summary>Forgets <paramref name="zone"/>'s forecast, so its nodes score neutral rather than on stale data.</summary>
+    public void Remove(string zone) => _byZone.TryRemove(zone, out _);
+
     /// <summary>A snapshot of every zone's forecast.</summary>
     public IReadOnlyList<IntensityForecast> Snapshot() => _byZone.Values.ToList();
 }

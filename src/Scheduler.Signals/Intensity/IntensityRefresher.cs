@@ -1,42 +1,23 @@
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Timeout;
 
 namespace Scheduler.Signals.Intensity;
 
 /// <summary>
-/// Keeps <see cref="IntensityCache"/> fresh: refreshes every zone's forecast at start and then on a
-/// fixed interval. A provider that fails or hangs leaves the zone's last forecast in place.
+/// Runs <see cref="IntensityService"/>: one refresh of every zone before the host reports started,
+/// then one per interval. It only starts and stops the work.
 /// </summary>
-public sealed partial class IntensityRefresher(
-    IntensityCache cache,
-    ProfileIntensityProvider profiles,
-    IOptions<CarbonOptions> options,
-    TimeProvider time,
-    ILogger<IntensityRefresher> logger) : BackgroundService
+public sealed class IntensityRefresher(IntensityService service, IOptions<CarbonOptions> options, TimeProvider time) : BackgroundService
 {
-    private readonly ResiliencePipeline _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-        .AddTimeout(new TimeoutStrategyOptions { Timeout = TimeSpan.FromSeconds(options.Value.ProviderTimeoutSeconds) })
-        .Build();
-
-    /// <summary>Refreshes every zone once.</summary>
-    public async Task RefreshAllAsync(CancellationToken cancellationToken)
-    {
-        var zones = profiles.Zones.Union(options.Value.Zones.Keys, StringComparer.OrdinalIgnoreCase).ToList();
-        foreach (var zone in zones)
-        {
-            await RefreshZoneAsync(ProviderFor(zone), zone, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task _firstRefresh = Task.CompletedTask;
 
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // The first refresh runs before the host reports started, so the extender never answers
-        // its first request with an empty cache when a forecast could have been had.
-        await RefreshAllAsync(cancellationToken).ConfigureAwait(false);
+        // The extender should not answer its first request with an empty cache when a forecast could
+        // be had, but a hanging provider must not hold up the start either: wait a bounded time.
+        _firstRefresh = service.RefreshAllAsync(cancellationToken);
+        await Task.WhenAny(_firstRefresh, Task.Delay(TimeSpan.FromSeconds(options.Value.ProviderTimeoutSeconds), time, cancellationToken)).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -46,9 +27,10 @@ public sealed partial class IntensityRefresher(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RefreshIntervalSeconds), time);
         try
         {
+            await _firstRefresh.ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await RefreshAllAsync(stoppingToken).ConfigureAwait(false);
+                await service.RefreshAllAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -56,29 +38,4 @@ public sealed partial class IntensityRefresher(
             // Shutdown.
         }
     }
-
-    // Every configurable type but Profile is rejected at start-up by CarbonOptions.Validate, so the
-    // profile provider serves every zone until the live providers are registered here.
-    private IIntensityProvider ProviderFor(string zone) => profiles;
-
-    private async Task RefreshZoneAsync(IIntensityProvider provider, string zone, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var forecast = await _pipeline.ExecuteAsync(
-                async token => await provider.GetForecastAsync(zone, time.GetUtcNow(), token).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-            if (forecast is not null)
-            {
-                cache.Set(forecast);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogRefreshFailed(logger, e, zone, provider.Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the forecast of zone {Zone} from {Provider} failed; keeping the last one")]
-    private static partial void LogRefreshFailed(ILogger logger, Exception exception, string zone, string provider);
 }

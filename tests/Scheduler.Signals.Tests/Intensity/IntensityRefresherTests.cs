@@ -14,7 +14,7 @@ public class IntensityRefresherTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         var cache = new IntensityCache();
-        using var refresher = Refresher(cache, time);
+        using var refresher = Refresher(cache, time, out _);
 
         await refresher.StartAsync(CancellationToken.None);
         try
@@ -33,7 +33,7 @@ public class IntensityRefresherTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         var cache = new IntensityCache();
-        using var refresher = Refresher(cache, time, refreshSeconds: 60);
+        using var refresher = Refresher(cache, time, out _, refreshSeconds: 60);
         await refresher.StartAsync(CancellationToken.None);
         try
         {
@@ -78,11 +78,18 @@ public class IntensityRefresherTests
         Assert.Contains(errors, e => e.Contains("Carbon:Zones:GB:Type", StringComparison.Ordinal) && e.Contains("Magic", StringComparison.Ordinal));
     }
 
-    private static IntensityRefresher Refresher(IntensityCache cache, TimeProvider time, int refreshSeconds = 300) =>
-        new(
+    private static IntensityRefresher Refresher(IntensityCache cache, TimeProvider time, out IntensityService service, int refreshSeconds = 300)
+    {
+        var options = Options.Create(new CarbonOptions { RefreshIntervalSeconds = refreshSeconds });
+        var profiles = new ProfileIntensityProvider(CarbonProfileCatalog.Load(new ModelFiles()));
+        service = new IntensityService(
             cache,
-            new ProfileIntensityProvider(CarbonProfileCatalog.Load(new ModelFiles())),
-            Options.Create(new CarbonOptions { RefreshIntervalSeconds = refreshSeconds }),
+            new ConfiguredZoneSources(options, profiles, (_, _) => throw new InvalidOperationException()),
+            profiles,
+            new ProviderPipelines(options, time),
+            options,
             time,
-            NullLogger<IntensityRefresher>.Instance);
+            NullLogger<IntensityService>.Instance);
+        return new IntensityRefresher(service, options, time);
+    }
 }

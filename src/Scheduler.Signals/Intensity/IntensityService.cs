@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Scheduler.Core.Intensity;
+
+namespace Scheduler.Signals.Intensity;
+
+/// <summary>
+/// Fills <see cref="IntensityCache"/> from each zone's provider, through the provider's resilience
+/// pipeline, and falls back when it fails: the last provider forecast while it is within the
+/// staleness limit and still covers now, then the zone's built-in profile, else nothing (scores
+/// of that zone turn neutral). Request handlers read the cache only, never this service.
+/// </summary>
+public sealed partial class IntensityService(
+    IntensityCache cache,
+    IZoneSources sources,
+    ProfileIntensityProvider profiles,
+    ProviderPipelines pipelines,
+    IOptions<CarbonOptions> options,
+    TimeProvider time,
+    ILogger<IntensityService> logger)
+{
+    private readonly ConcurrentDictionary<string, IntensityForecast> _lastFromProvider = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ZoneStatus> _status = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Provider, ProviderErrorKind Kind), long> _errors = new();
+
+    /// <summary>The state of every zone refreshed so far.</summary>
+    public IReadOnlyList<ZoneStatus> Status() => _status.Values.OrderBy(s => s.Zone, StringComparer.Ordinal).ToList();
+
+    /// <summary>Provider failures so far, by provider and kind.</summary>
+    public IReadOnlyDictionary<(string Provider, ProviderErrorKind Kind), long> ErrorCounts() => new Dictionary<(string, ProviderErrorKind), long>(_errors);
+
+    /// <summary>Refreshes every zone once, concurrently, so one slow provider does not hold up the others.</summary>
+    public Task RefreshAllAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(sources.Zones.Select(zone => RefreshZoneAsync(zone, cancellationToken)));
+
+    /// <summary>Refreshes one zone: its provider first, then the fallback chain.</summary>
+    public async Task RefreshZoneAsync(string zone, CancellationToken cancellationToken)
+    {
+        var provider = sources.SourceOf(zone);
+        var now = time.GetUtcNow();
+        var previous = _status.GetValueOrDefault(zone);
+
+        if (provider is ProfileIntensityProvider)
+        {
+            var profileForecast = await profiles.GetForecastAsync(zone, now, cancellationToken).ConfigureAwait(false);
+            Publish(zone, provider.Name, profileForecast, ForecastOrigin.Profile, now, null, null);
+            return;
+        }
+
+        ProviderErrorKind? error = null;
+        DateTimeOffset? nextAttempt = null;
+        if (previous?.NextAttempt is { } waitUntil && waitUntil > now)
+        {
+            // The provider asked us (Retry-After) not to call before then.
+            error = previous.LastError;
+            nextAttempt = waitUntil;
+        }
+        else
+        {
+            try
+            {
+                var forecast = await pipelines.For(provider.Name).ExecuteAsync(
+                    async token => await provider.GetForecastAsync(zone, now, token).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+                if (forecast is not null && forecast.Series.End > now)
+                {
+                    _lastFromProvider[zone] = forecast;
+                    Publish(zone, provider.Name, forecast, ForecastOrigin.Fresh, now, null, null);
+                    return;
+                }
+
+                error = ProviderErrorKind.NoData;
+            }
+            catch (IntensityProviderException e)
+            {
+                error = e.Kind;
+                if (e.RetryAfter is { } retryAfter && retryAfter > TimeSpan.FromSeconds(options.Value.MaxRetryAfterSeconds))
+                {
+                    nextAttempt = now + retryAfter;
+                }
+
+                LogProviderFailed(logger, zone, provider.Name, e.Kind, e.Message);
+            }
+            catch (TimeoutRejectedException)
+            {
+                error = ProviderErrorKind.Timeout;
+                LogProviderFailed(logger, zone, provider.Name, ProviderErrorKind.Timeout, "no answer within the timeout");
+            }
+            catch (BrokenCircuitException)
+            {
+                error = ProviderErrorKind.Server;
+                LogProviderFailed(logger, zone, provider.Name, ProviderErrorKind.Server, "circuit open after repeated failures");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A provider bug must not stop the refresh of other zones, nor the host.
+                error = ProviderErrorKind.Malformed;
+                LogProviderFailed(logger, zone, provider.Name, ProviderErrorKind.Malformed, e.Message);
+            }
+
+            _errors.AddOrUpdate((provider.Name, error.Value), 1, (_, count) => count + 1);
+        }
+
+        await FallBackAsync(zone, provider.Name, now, error, nextAttempt, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FallBackAsync(string zone, string providerName, DateTimeOffset now, ProviderErrorKind? error, DateTimeOffset? nextAttempt, CancellationToken cancellationToken)
+    {
+        var staleness = TimeSpan.FromMinutes(options.Value.StalenessLimitMinutes);
+        if (_lastFromProvider.TryGetValue(zone, out var last) && now - last.IssuedAt <= staleness && last.Series.End > now)
+        {
+            Publish(zone, providerName, last, ForecastOrigin.Stale, now, error, nextAttempt);
+            return;
+        }
+
+        var profileForecast = await profiles.GetForecastAsync(zone, now, cancellationToken).ConfigureAwait(false);
+        Publish(
+            zone,
+            providerName,
+            profileForecast is null ? null : profileForecast with { Source = $"profile (fallback for {providerName})" },
+            ForecastOrigin.Profile,
+            now,
+            error,
+            nextAttempt);
+    }
+
+    private void Publish(string zone, string provider, IntensityForecast? forecast, ForecastOrigin origin, DateTimeOffset now, ProviderErrorKind? error, DateTimeOffset? nextAttempt)
+    {
+        var previous = _status.GetValueOrDefault(zone);
+        if (forecast is null)
+        {
+            cache.Remove(zone);
+        }
+        else
+        {
+            cache.Set(forecast with { Zone = zone });
+        }
+
+        _status[zone] = new ZoneStatus(
+            zone,
+            provider,
+            forecast is null ? null : origin,
+            origin == ForecastOrigin.Fresh || (origin == ForecastOrigin.Profile && error is null) ? now : previous?.LastSuccess,
+            error,
+            nextAttempt);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Zone {Zone}: provider {Provider} failed ({Kind}): {Reason}; using the fallback chain")]
+    private static partial void LogProviderFailed(ILogger logger, string zone, string provider, ProviderErrorKind kind, string reason);
+}

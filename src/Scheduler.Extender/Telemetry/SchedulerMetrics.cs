@@ -16,7 +16,7 @@ internal sealed class SchedulerMetrics
     private readonly Counter _faults;
     private readonly Counter _filteredNodes;
 
-    public SchedulerMetrics(CollectorRegistry registry, IntensityCache intensities, INodeCache nodes, TimeProvider time)
+    public SchedulerMetrics(CollectorRegistry registry, IntensityCache intensities, IntensityService intensityService, INodeCache nodes, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var factory = Metrics.WithCustomRegistry(registry);
@@ -45,6 +45,14 @@ internal sealed class SchedulerMetrics
             "Age of each grid zone's newest forecast.",
             new GaugeConfiguration { LabelNames = ["zone", "source"] });
         var cachedNodes = factory.CreateGauge("carbon_node_cache_nodes", "Nodes in the node cache.");
+        var providerErrors = factory.CreateCounter(
+            "carbon_provider_errors_total",
+            "Failed carbon-intensity provider refreshes, by provider and kind (Auth, RateLimited, Server, Timeout, Malformed, NoData).",
+            new CounterConfiguration { LabelNames = ["provider", "kind"] });
+        var origin = factory.CreateGauge(
+            "carbon_zone_forecast_origin",
+            "1 for the link of the fallback chain each zone's forecast comes from (Fresh, Stale, Own, Profile).",
+            new GaugeConfiguration { LabelNames = ["zone", "origin"] });
 
         // Gauges are read from the caches at scrape time rather than pushed from the hot path.
         registry.AddBeforeCollectCallback(() =>
@@ -61,6 +69,18 @@ internal sealed class SchedulerMetrics
             }
 
             cachedNodes.Set(nodes.Count);
+            foreach (var ((provider, kind), count) in intensityService.ErrorCounts())
+            {
+                providerErrors.WithLabels(provider, kind.ToString()).IncTo(count);
+            }
+
+            foreach (var status in intensityService.Status())
+            {
+                foreach (var link in Enum.GetValues<ForecastOrigin>())
+                {
+                    origin.WithLabels(status.Zone, link.ToString()).Set(status.Origin == link ? 1 : 0);
+                }
+            }
         });
     }
 

@@ -35,6 +35,7 @@ public class HealthAndMetricsTests(ExtenderServerFixture fixture) : IClassFixtur
         Assert.Contains("zone=\"FR\"", metrics, StringComparison.Ordinal);
         Assert.Contains("carbon_node_cache_nodes 5", metrics, StringComparison.Ordinal);
         Assert.Contains("process_working_set_bytes", metrics, StringComparison.Ordinal);
+        Assert.Contains("carbon_zone_forecast_origin{zone=\"DE\",origin=\"Profile\"} 1", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,7 @@ internal static class SchedulerServiceCollectionExtensions
         services.AddSingleton<IForecastLookup>(sp => sp.GetRequiredService<IntensityCache>());
         services.AddSingleton<ProfileIntensityProvider>();
         services.AddSingleton<ProviderPipelines>();
+        services.AddSingleton<ProviderHttpClient>();
         services.AddSingleton<IZoneSources>(sp => new ConfiguredZoneSources(
             sp.GetRequiredService<IOptions<CarbonOptions>>(),
             sp.GetRequiredService<ProfileIntensityProvider>(),

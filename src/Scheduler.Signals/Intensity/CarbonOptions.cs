@@ -91,8 +91,62 @@ public sealed class CarbonOptions
             {
                 errors.Add($"Carbon:Zones:{zone}:Type is Profile, but there is no built-in profile for {zone}; profiles exist for {string.Join(", ", profileZones.Order(StringComparer.Ordinal))}.");
             }
+            else
+            {
+                errors.AddRange(RequiredSettings(zone, type, options));
+            }
         }
 
         return errors;
+    }
+
+    private static IEnumerable<string> RequiredSettings(string zone, string type, CarbonZoneOptions options)
+    {
+        var prefix = $"Carbon:Zones:{zone}";
+        if (options.Url is not null && !Uri.TryCreate(options.Url, UriKind.Absolute, out _))
+        {
+            yield return $"{prefix}:Url '{options.Url}' is not an absolute URL.";
+        }
+
+        switch (type)
+        {
+            case CarbonSourceTypes.File when string.IsNullOrWhiteSpace(options.Path):
+                yield return $"{prefix}:Path is required for Type File (a CSV or Carbon Aware SDK JSON file).";
+                break;
+            case CarbonSourceTypes.File when !System.IO.File.Exists(options.Path):
+                yield return $"{prefix}:Path '{options.Path}' does not exist.";
+                break;
+            case CarbonSourceTypes.ElectricityMaps when string.IsNullOrWhiteSpace(options.TokenFile):
+                yield return $"{prefix}:TokenFile is required for Type ElectricityMaps (a file holding the API token).";
+                break;
+            case CarbonSourceTypes.WattTime:
+                if (string.IsNullOrWhiteSpace(options.Username) || string.IsNullOrWhiteSpace(options.PasswordFile))
+                {
+                    yield return $"{prefix}:Username and {prefix}:PasswordFile are required for Type WattTime.";
+                }
+
+                if (string.IsNullOrWhiteSpace(options.Region))
+                {
+                    yield return $"{prefix}:Region is required for Type WattTime (the WattTime region, e.g. CAISO_NORTH).";
+                }
+
+                break;
+            case CarbonSourceTypes.UkNeso when options.Region is not null && !(int.TryParse(options.Region, out var id) && id is >= 1 and <= 17):
+                yield return $"{prefix}:Region '{options.Region}' must be a NESO region id from 1 to 17 (or absent for the national forecast).";
+                break;
+            case CarbonSourceTypes.CarbonAwareSdk when string.IsNullOrWhiteSpace(options.Url):
+                yield return $"{prefix}:Url is required for Type CarbonAwareSdk (the base URL of your Carbon Aware SDK WebAPI).";
+                break;
+            default:
+                break;
+        }
+
+        foreach (var (name, path) in new[] { ("TokenFile", options.TokenFile), ("PasswordFile", options.PasswordFile) })
+        {
+            if (path is not null && !System.IO.File.Exists(path))
+            {
+                yield return $"{prefix}:{name} '{path}' does not exist.";
+            }
+        }
     }
 }

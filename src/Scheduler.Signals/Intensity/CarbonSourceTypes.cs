@@ -25,5 +25,5 @@ public static class CarbonSourceTypes
     public static readonly IReadOnlyList<string> All = [Profile, File, ElectricityMaps, WattTime, UkNeso, CarbonAwareSdk];
 
     /// <summary>The types this build can read.</summary>
-    public static readonly IReadOnlyList<string> Available = [Profile];
+    public static readonly IReadOnlyList<string> Available = [Profile, File, ElectricityMaps, WattTime, UkNeso, CarbonAwareSdk];
 }

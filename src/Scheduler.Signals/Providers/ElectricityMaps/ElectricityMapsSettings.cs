@@ -1,0 +1,54 @@
+namespace Scheduler.Signals.Providers.ElectricityMaps;
+
+/// <summary>Reads and checks the Electricity Maps settings of a zone, naming the setting in every error.</summary>
+internal static class ElectricityMapsSettings
+{
+    /// <summary>
+    /// The API's base URL without a trailing slash or <c>/v3</c> (the Carbon Aware SDK's settings
+    /// include it, so both spellings are accepted).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The URL is not an absolute http(s) URL.</exception>
+    public static string BaseUrl(string? configured, Uri fallback, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return fallback.AbsoluteUri.TrimEnd('/');
+        }
+
+        // The value is not echoed: a URL can carry user information.
+        if (!Uri.TryCreate(configured.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new InvalidOperationException($"{setting} must be an absolute http or https URL.");
+        }
+
+        var text = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return text.EndsWith("/v3", StringComparison.OrdinalIgnoreCase) ? text[..^3] : text;
+    }
+
+    /// <summary>The trimmed content of the secret file <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidOperationException">The setting is empty, or the file is missing, unreadable or empty; the message names the setting and the path, never the content.</exception>
+    public static string ReadSecret(string? path, string setting, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new InvalidOperationException($"{setting} is not set; it must name a file holding {what}.");
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InvalidOperationException($"{setting} names '{path}', which does not exist; it must hold {what}.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"{setting} names '{path}', which cannot be read ({e.GetType().Name}).", e);
+        }
+
+        var secret = text.Trim();
+        return secret.Length > 0 ? secret : throw new InvalidOperationException($"{setting} names '{path}', which is empty; it must hold {what}.");
+    }
+}

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Scheduler.Core.Intensity;
 using Scheduler.Signals.Intensity;
-using Scheduler.Signals.Providers.UkNeso;
+using Scheduler.Signals.Providers.Common;
 
 namespace Scheduler.Signals.Providers.CarbonAwareSdk;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Scheduler.Core.Intensity;
 using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Providers.Common;
 
 namespace Scheduler.Signals.Providers.ElectricityMaps;
 
@@ -17,6 +18,8 @@ public sealed class ElectricityMapsProvider : IIntensityProvider
 {
     /// <summary>The provider's name, used as <see cref="IntensityForecast.Source"/>.</summary>
     public const string ProviderName = "electricitymaps";
+
+    private static readonly ProviderExchange Exchange = new(ProviderName);
 
     /// <summary>The public API host used when <see cref="CarbonZoneOptions.Url"/> is not set.</summary>
     public static readonly Uri DefaultBaseUrl = new("https://api.electricitymaps.com");
@@ -45,8 +48,8 @@ public sealed class ElectricityMapsProvider : IIntensityProvider
         var settings = $"Carbon:Zones:{configuredZone ?? "<zone>"}";
         _http = http;
         _time = time;
-        _baseUrl = ElectricityMapsSettings.BaseUrl(options.Url, DefaultBaseUrl, $"{settings}:Url");
-        _token = ElectricityMapsSettings.ReadSecret(options.TokenFile, $"{settings}:TokenFile", "the Electricity Maps API token");
+        _baseUrl = ProviderSettings.BaseUrl(options.Url, DefaultBaseUrl, $"{settings}:Url");
+        _token = ProviderSettings.ReadSecret(options.TokenFile, $"{settings}:TokenFile", "the Electricity Maps API token");
         _region = string.IsNullOrWhiteSpace(options.Region) ? null : options.Region.Trim();
         _secrets = [_token];
     }
@@ -111,12 +114,12 @@ public sealed class ElectricityMapsProvider : IIntensityProvider
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUrl + pathAndQuery));
         request.Headers.Add("auth-token", _token);
         request.Headers.Accept.ParseAdd("application/json");
-        using var response = await ElectricityMapsHttp.SendAsync(_http, request, what, _secrets, cancellationToken).ConfigureAwait(false);
+        using var response = await Exchange.SendAsync(_http, request, what, _secrets, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await ElectricityMapsHttp.FailureAsync(response, what, _secrets, _time, cancellationToken).ConfigureAwait(false);
+            throw await Exchange.FailureAsync(response, what, _secrets, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        return await ElectricityMapsHttp.ReadJsonAsync(response, what, cancellationToken).ConfigureAwait(false);
+        return await Exchange.ReadJsonAsync(response, what, cancellationToken).ConfigureAwait(false);
     }
 }

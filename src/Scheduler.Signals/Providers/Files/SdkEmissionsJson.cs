@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Scheduler.Core.Intensity;
-using Scheduler.Signals.Providers.UkNeso;
+using Scheduler.Signals.Providers.Common;
 
 namespace Scheduler.Signals.Providers.Files;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Scheduler.Core.Intensity;
 using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Providers.Common;
 
 namespace Scheduler.Signals.Providers.WattTime;
 
@@ -25,6 +26,8 @@ public sealed class WattTimeProvider : IIntensityProvider
 {
     /// <summary>The provider's name, used as <see cref="IntensityForecast.Source"/>.</summary>
     public const string ProviderName = "watttime";
+
+    private static readonly ProviderExchange Exchange = new(ProviderName);
 
     /// <summary>The signal requested: marginal operating emissions rate of CO2.</summary>
     public const string SignalType = "co2_moer";
@@ -68,7 +71,7 @@ public sealed class WattTimeProvider : IIntensityProvider
         _settings = $"Carbon:Zones:{configuredZone ?? "<zone>"}";
         _http = http;
         _time = time;
-        _baseUrl = WattTimeSettings.BaseUrl(options.Url, DefaultBaseUrl, $"{_settings}:Url");
+        _baseUrl = ProviderSettings.BaseUrl(options.Url, DefaultBaseUrl, $"{_settings}:Url");
 
         // WattTime regions (e.g. CAISO_NORTH) never match our zone ids, so there is no sensible default.
         _region = string.IsNullOrWhiteSpace(options.Region)
@@ -77,7 +80,7 @@ public sealed class WattTimeProvider : IIntensityProvider
         var username = string.IsNullOrWhiteSpace(options.Username)
             ? throw new InvalidOperationException($"{_settings}:Username is not set; WattTime needs a user name to log in.")
             : options.Username.Trim();
-        var password = WattTimeSettings.ReadSecret(options.PasswordFile, $"{_settings}:PasswordFile", "the WattTime password");
+        var password = ProviderSettings.ReadSecret(options.PasswordFile, $"{_settings}:PasswordFile", "the WattTime password");
         _basicCredentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}"));
         _credentialSecrets = [password, _basicCredentials];
     }
@@ -130,10 +133,10 @@ public sealed class WattTimeProvider : IIntensityProvider
 
             if (!response.IsSuccessStatusCode)
             {
-                throw await WattTimeHttp.FailureAsync(response, what, Secrets(token), _time, cancellationToken).ConfigureAwait(false);
+                throw await Exchange.FailureAsync(response, what, Secrets(token), _time, cancellationToken).ConfigureAwait(false);
             }
 
-            return await WattTimeHttp.ReadJsonAsync(response, what, cancellationToken).ConfigureAwait(false);
+            return await Exchange.ReadJsonAsync(response, what, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -146,7 +149,7 @@ public sealed class WattTimeProvider : IIntensityProvider
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
         request.Headers.Accept.ParseAdd("application/json");
-        return await WattTimeHttp.SendAsync(_http, request, what, Secrets(token), cancellationToken).ConfigureAwait(false);
+        return await Exchange.SendAsync(_http, request, what, Secrets(token), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<WattTimeToken> TokenAsync(CancellationToken cancellationToken)
@@ -171,10 +174,10 @@ public sealed class WattTimeProvider : IIntensityProvider
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUrl + "/login"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _basicCredentials);
         request.Headers.Accept.ParseAdd("application/json");
-        using var response = await WattTimeHttp.SendAsync(_http, request, What, _credentialSecrets, cancellationToken).ConfigureAwait(false);
+        using var response = await Exchange.SendAsync(_http, request, What, _credentialSecrets, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            var failure = await WattTimeHttp.FailureAsync(response, What, _credentialSecrets, _time, cancellationToken).ConfigureAwait(false);
+            var failure = await Exchange.FailureAsync(response, What, _credentialSecrets, _time, cancellationToken).ConfigureAwait(false);
             if (failure.Kind == ProviderErrorKind.Auth)
             {
                 // Say which settings to check; the server's text is kept (redacted) in the inner exception.
@@ -188,7 +191,7 @@ public sealed class WattTimeProvider : IIntensityProvider
             throw failure;
         }
 
-        using var json = await WattTimeHttp.ReadJsonAsync(response, What, cancellationToken).ConfigureAwait(false);
+        using var json = await Exchange.ReadJsonAsync(response, What, cancellationToken).ConfigureAwait(false);
         var root = json.RootElement;
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("token", out var value)

@@ -2,13 +2,14 @@ using System.Net;
 using System.Text.Json;
 using Scheduler.Signals.Intensity;
 
-namespace Scheduler.Signals.Providers.ElectricityMaps;
+namespace Scheduler.Signals.Providers.Common;
 
 /// <summary>
-/// One HTTP exchange with Electricity Maps, and the mapping of every way it can fail to an
+/// One HTTP exchange with a provider's API, and the mapping of every way it can fail to an
 /// <see cref="IntensityProviderException"/> of the right <see cref="ProviderErrorKind"/>.
 /// </summary>
-internal static class ElectricityMapsHttp
+/// <param name="provider">The provider's name, carried by every error.</param>
+internal sealed class ProviderExchange(string provider)
 {
     // Long enough to carry the server's explanation, short enough to keep exception messages readable.
     private const int MaxServerMessageLength = 200;
@@ -16,7 +17,7 @@ internal static class ElectricityMapsHttp
     /// <summary>Sends <paramref name="request"/> once and returns the buffered response, whatever its status.</summary>
     /// <exception cref="IntensityProviderException">The connection failed (Server) or the HttpClient timed out (Timeout).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string what, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string what, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
         try
         {
@@ -27,20 +28,20 @@ internal static class ElectricityMapsHttp
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             // Not the caller's token, so it is HttpClient.Timeout (or the handler's own deadline).
-            throw new IntensityProviderException(ElectricityMapsProvider.ProviderName, ProviderErrorKind.Timeout, $"{what} timed out", inner: e);
+            throw new IntensityProviderException(provider, ProviderErrorKind.Timeout, $"{what} timed out", inner: e);
         }
         catch (HttpRequestException e)
         {
-            throw new IntensityProviderException(ElectricityMapsProvider.ProviderName, ProviderErrorKind.Server, $"{what} failed: {Redact(e.Message, secrets)}", inner: e);
+            throw new IntensityProviderException(provider, ProviderErrorKind.Server, $"{what} failed: {Redact(e.Message, secrets)}", inner: e);
         }
         catch (IOException e)
         {
-            throw new IntensityProviderException(ElectricityMapsProvider.ProviderName, ProviderErrorKind.Server, $"{what} failed: {Redact(e.Message, secrets)}", inner: e);
+            throw new IntensityProviderException(provider, ProviderErrorKind.Server, $"{what} failed: {Redact(e.Message, secrets)}", inner: e);
         }
     }
 
     /// <summary>The failure a non-success <paramref name="response"/> stands for.</summary>
-    public static async Task<IntensityProviderException> FailureAsync(HttpResponseMessage response, string what, IReadOnlyList<string> secrets, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<IntensityProviderException> FailureAsync(HttpResponseMessage response, string what, IReadOnlyList<string> secrets, TimeProvider time, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var detail = await ServerMessageAsync(response, secrets, cancellationToken).ConfigureAwait(false);
@@ -60,12 +61,12 @@ internal static class ElectricityMapsHttp
             _ => ProviderErrorKind.Server,
         };
         var retryAfter = kind == ProviderErrorKind.RateLimited ? RetryAfter(response, time) : null;
-        return new IntensityProviderException(ElectricityMapsProvider.ProviderName, kind, message, retryAfter);
+        return new IntensityProviderException(provider, kind, message, retryAfter);
     }
 
     /// <summary>The body of a successful response as JSON.</summary>
     /// <exception cref="IntensityProviderException">The body is not JSON (Malformed).</exception>
-    public static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    public async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         try
         {
@@ -77,7 +78,7 @@ internal static class ElectricityMapsHttp
         }
         catch (JsonException e)
         {
-            throw new IntensityProviderException(ElectricityMapsProvider.ProviderName, ProviderErrorKind.Malformed, $"{what} returned invalid JSON: {e.Message}", inner: e);
+            throw new IntensityProviderException(provider, ProviderErrorKind.Malformed, $"{what} returned invalid JSON: {e.Message}", inner: e);
         }
     }
 

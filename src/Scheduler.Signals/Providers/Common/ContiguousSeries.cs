@@ -1,6 +1,6 @@
 using Scheduler.Core.Intensity;
 
-namespace Scheduler.Signals.Providers.UkNeso;
+namespace Scheduler.Signals.Providers.Common;
 
 /// <summary>Turns provider points into an <see cref="IntensitySeries"/>, which must sit on a regular grid.</summary>
 internal static class ContiguousSeries

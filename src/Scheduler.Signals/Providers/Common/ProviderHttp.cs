@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Scheduler.Signals.Intensity;
 
-namespace Scheduler.Signals.Providers.UkNeso;
+namespace Scheduler.Signals.Providers.Common;
 
 /// <summary>
 /// One HTTP GET of a JSON document, with every failure mapped to an <see cref="IntensityProviderException"/>

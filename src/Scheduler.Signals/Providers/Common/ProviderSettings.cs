@@ -1,7 +1,7 @@
-namespace Scheduler.Signals.Providers.ElectricityMaps;
+namespace Scheduler.Signals.Providers.Common;
 
-/// <summary>Reads and checks the Electricity Maps settings of a zone, naming the setting in every error.</summary>
-internal static class ElectricityMapsSettings
+/// <summary>Reads and checks a provider's settings of a zone, naming the setting in every error.</summary>
+internal static class ProviderSettings
 {
     /// <summary>
     /// The API's base URL without a trailing slash or <c>/v3</c> (the Carbon Aware SDK's settings

@@ -1,4 +1,4 @@
-namespace Scheduler.Signals.Providers.UkNeso;
+namespace Scheduler.Signals.Providers.Common;
 
 /// <summary>One value a provider reported for a period; <see cref="Value"/> is <c>null</c> where the provider left a hole.</summary>
 /// <param name="Time">The start of the period (UTC).</param>

@@ -26,6 +26,7 @@ public static class ExtenderApp
 
         var app = builder.Build();
         app.MapExtender();
+        app.MapIntensityStatus();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());

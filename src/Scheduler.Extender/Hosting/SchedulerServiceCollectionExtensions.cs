@@ -10,6 +10,7 @@ using Scheduler.Extender.Extending;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Kubernetes;
 using Scheduler.Kubernetes.Nodes;
+using Scheduler.Signals.Forecasting;
 using Scheduler.Signals.Hardware;
 using Scheduler.Signals.Intensity;
 using Scheduler.Signals.Models;
@@ -49,6 +50,8 @@ internal static class SchedulerServiceCollectionExtensions
             sp.GetRequiredService<IOptions<CarbonOptions>>(),
             sp.GetRequiredService<ProfileIntensityProvider>(),
             (zone, settings) => IntensityProviderFactory.Create(sp, zone, settings)));
+        services.AddSingleton(new HarmonicForecaster(new HarmonicForecastOptions()));
+        services.AddSingleton<ForecastErrorTracker>();
         services.AddSingleton<IntensityService>();
         services.AddSingleton<IntensityRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<IntensityRefresher>());

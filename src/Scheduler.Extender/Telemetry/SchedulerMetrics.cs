@@ -49,6 +49,10 @@ internal sealed class SchedulerMetrics
             "carbon_provider_errors_total",
             "Failed carbon-intensity provider refreshes, by provider and kind (Auth, RateLimited, Server, Timeout, Malformed, NoData).",
             new CounterConfiguration { LabelNames = ["provider", "kind"] });
+        var forecastError = factory.CreateGauge(
+            "carbon_forecast_mae_grams_per_kwh",
+            "Mean absolute error of each source's forecasts of each zone against the actuals that came later, in gCO2eq/kWh.",
+            new GaugeConfiguration { LabelNames = ["zone", "source"] });
         var origin = factory.CreateGauge(
             "carbon_zone_forecast_origin",
             "1 for the link of the fallback chain each zone's forecast comes from (Fresh, Stale, Own, Profile).",
@@ -72,6 +76,11 @@ internal sealed class SchedulerMetrics
             foreach (var ((provider, kind), count) in intensityService.ErrorCounts())
             {
                 providerErrors.WithLabels(provider, kind.ToString()).IncTo(count);
+            }
+
+            foreach (var error in intensityService.ForecastErrors())
+            {
+                forecastError.WithLabels(error.Zone, error.Source).Set(error.MeanAbsoluteErrorGramsPerKwh);
             }
 
             foreach (var status in intensityService.Status())

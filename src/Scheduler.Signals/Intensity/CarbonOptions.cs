@@ -21,6 +21,9 @@ public sealed class CarbonOptions
     /// </summary>
     public int StalenessLimitMinutes { get; set; } = 180;
 
+    /// <summary>Days of actuals kept per zone for our own forecast (read from the provider as they come). Default 14.</summary>
+    public int ActualsDays { get; set; } = 14;
+
     /// <summary>Retries of a failed provider call within one refresh. Default 3.</summary>
     public int MaxRetryAttempts { get; set; } = 3;
 
@@ -54,6 +57,11 @@ public sealed class CarbonOptions
         if (StalenessLimitMinutes is < 5 or > 7 * 24 * 60)
         {
             errors.Add($"Carbon:StalenessLimitMinutes is {StalenessLimitMinutes}; it must be between 5 and 10080 (7 days).");
+        }
+
+        if (ActualsDays is < 3 or > 60)
+        {
+            errors.Add($"Carbon:ActualsDays is {ActualsDays}; it must be between 3 and 60.");
         }
 
         if (MaxRetryAttempts is < 0 or > 10)

@@ -4,30 +4,43 @@ using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Scheduler.Core.Intensity;
+using Scheduler.Signals.Forecasting;
 
 namespace Scheduler.Signals.Intensity;
 
 /// <summary>
 /// Fills <see cref="IntensityCache"/> from each zone's provider, through the provider's resilience
 /// pipeline, and falls back when it fails: the last provider forecast while it is within the
-/// staleness limit and still covers now, then the zone's built-in profile, else nothing (scores
-/// of that zone turn neutral). Request handlers read the cache only, never this service.
+/// staleness limit and still covers now, then our own forecast from the zone's recent actuals, then
+/// the zone's built-in profile, else nothing (scores of that zone turn neutral). Every forecast is
+/// recorded with its issue time and scored against later actuals. Request handlers read the cache
+/// only, never this service.
 /// </summary>
 public sealed partial class IntensityService(
     IntensityCache cache,
     IZoneSources sources,
     ProfileIntensityProvider profiles,
     ProviderPipelines pipelines,
+    HarmonicForecaster forecaster,
+    ForecastErrorTracker errors,
     IOptions<CarbonOptions> options,
     TimeProvider time,
     ILogger<IntensityService> logger)
 {
+    /// <summary>How far our own forecast reaches.</summary>
+    public static readonly TimeSpan OwnForecastHorizon = TimeSpan.FromHours(72);
+
+    private readonly ConcurrentDictionary<string, List<IntensityReading>> _actuals = new(StringComparer.OrdinalIgnoreCase);
+
     private readonly ConcurrentDictionary<string, IntensityForecast> _lastFromProvider = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ZoneStatus> _status = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Provider, ProviderErrorKind Kind), long> _errors = new();
 
     /// <summary>The state of every zone refreshed so far.</summary>
     public IReadOnlyList<ZoneStatus> Status() => _status.Values.OrderBy(s => s.Zone, StringComparer.Ordinal).ToList();
+
+    /// <summary>How well each source has forecast each zone so far.</summary>
+    public IReadOnlyList<ForecastError> ForecastErrors() => errors.Errors();
 
     /// <summary>Provider failures so far, by provider and kind.</summary>
     public IReadOnlyDictionary<(string Provider, ProviderErrorKind Kind), long> ErrorCounts() => new Dictionary<(string, ProviderErrorKind), long>(_errors);
@@ -50,6 +63,7 @@ public sealed partial class IntensityService(
             return;
         }
 
+        await CollectActualsAsync(zone, provider, now, previous, cancellationToken).ConfigureAwait(false);
         ProviderErrorKind? error = null;
         DateTimeOffset? nextAttempt = null;
         if (previous?.NextAttempt is { } waitUntil && waitUntil > now)
@@ -116,6 +130,21 @@ public sealed partial class IntensityService(
             return;
         }
 
+        if (_actuals.TryGetValue(zone, out var history))
+        {
+            List<IntensityReading> readings;
+            lock (history)
+            {
+                readings = [.. history];
+            }
+
+            if (forecaster.Forecast(readings, now, OwnForecastHorizon) is { } own)
+            {
+                Publish(zone, providerName, new IntensityForecast(zone, own, now, $"own ({providerName} actuals)"), ForecastOrigin.Own, now, error, nextAttempt);
+                return;
+            }
+        }
+
         var profileForecast = await profiles.GetForecastAsync(zone, now, cancellationToken).ConfigureAwait(false);
         Publish(
             zone,
@@ -137,6 +166,7 @@ public sealed partial class IntensityService(
         else
         {
             cache.Set(forecast with { Zone = zone });
+            errors.Issued(forecast with { Zone = zone });
         }
 
         _status[zone] = new ZoneStatus(
@@ -147,6 +177,62 @@ public sealed partial class IntensityService(
             error,
             nextAttempt);
     }
+
+    /// <summary>
+    /// Fetches the actuals since the last ones held (the fitting window at first), keeps that window,
+    /// and scores the forecasts issued so far against them. A failure only costs this round's actuals.
+    /// </summary>
+    private async Task CollectActualsAsync(string zone, IIntensityProvider provider, DateTimeOffset now, ZoneStatus? previous, CancellationToken cancellationToken)
+    {
+        if (previous?.NextAttempt is { } waitUntil && waitUntil > now)
+        {
+            return;
+        }
+
+        var keep = TimeSpan.FromDays(options.Value.ActualsDays);
+        var history = _actuals.GetOrAdd(zone, _ => []);
+        DateTimeOffset from;
+        lock (history)
+        {
+            from = history.Count > 0 ? history[^1].Time + history[^1].Duration : now - keep;
+        }
+
+        if (now - from < TimeSpan.FromMinutes(15))
+        {
+            return;
+        }
+
+        IReadOnlyList<IntensityReading> fresh;
+        try
+        {
+            fresh = await pipelines.For(provider.Name).ExecuteAsync(
+                async token => await provider.GetActualsAsync(zone, from, now, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogActualsFailed(logger, zone, provider.Name, e.Message);
+            return;
+        }
+
+        lock (history)
+        {
+            foreach (var reading in fresh.Where(r => r.Time >= from).OrderBy(r => r.Time))
+            {
+                if (history.Count == 0 || reading.Time > history[^1].Time)
+                {
+                    history.Add(reading);
+                }
+            }
+
+            history.RemoveAll(r => now - r.Time > keep);
+        }
+
+        errors.Actuals(zone, fresh);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Zone {Zone}: actuals from {Provider} not read this round: {Reason}")]
+    private static partial void LogActualsFailed(ILogger logger, string zone, string provider, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Zone {Zone}: provider {Provider} failed ({Kind}): {Reason}; using the fallback chain")]
     private static partial void LogProviderFailed(ILogger logger, string zone, string provider, ProviderErrorKind kind, string reason);

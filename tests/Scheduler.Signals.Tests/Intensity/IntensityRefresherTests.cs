@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Scheduler.Signals.Forecasting;
 using Scheduler.Signals.Intensity;
 using Scheduler.Signals.Models;
 using Scheduler.Signals.Profiles;
@@ -87,6 +88,8 @@ public class IntensityRefresherTests
             new ConfiguredZoneSources(options, profiles, (_, _) => throw new InvalidOperationException()),
             profiles,
             new ProviderPipelines(options, time),
+            new HarmonicForecaster(new HarmonicForecastOptions()),
+            new ForecastErrorTracker(),
             options,
             time,
             NullLogger<IntensityService>.Instance);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using Scheduler.Core.Intensity;
+using Scheduler.Signals.Forecasting;
 using Scheduler.Signals.Intensity;
 using Scheduler.Signals.Models;
 using Scheduler.Signals.Profiles;
@@ -32,6 +33,8 @@ public class IntensityServiceTests
             new ConfiguredZoneSources(options, Profiles, (_, _) => _provider),
             Profiles,
             new ProviderPipelines(options, time),
+            new HarmonicForecaster(new HarmonicForecastOptions()),
+            new ForecastErrorTracker(),
             options,
             time,
             NullLogger<IntensityService>.Instance);
@@ -205,5 +208,45 @@ public class IntensityServiceTests
 
         Assert.Equal(ProviderErrorKind.Malformed, service.Status().Single(s => s.Zone == "DE").LastError);
         Assert.NotNull(_cache.Find("GB"));
+    }
+
+    [Fact]
+    public async Task RefreshZone_ProviderGivesOnlyActuals_UsesOurOwnForecast()
+    {
+        // 20 days of a clean daily cycle in the actuals; the forecast endpoint has nothing.
+        var start = Now.AddDays(-20);
+        var actuals = Enumerable.Range(0, 20 * 48)
+            .Select(i => new IntensityReading(start.AddMinutes(30 * i), TimeSpan.FromMinutes(30), 300 + (100 * Math.Sin(2 * Math.PI * i / 48.0))))
+            .ToList();
+        _provider.GetActualsAsync("PL", Arg.Any<DateTimeOffset>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(actuals);
+        _provider.GetForecastAsync("PL", Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new IntensityProviderException("fake", ProviderErrorKind.NoData, "no forecast for this zone"));
+        var service = Service(new FakeTimeProvider(Now));
+
+        await service.RefreshZoneAsync("PL", CancellationToken.None);
+
+        var forecast = _cache.Find("PL")!;
+        Assert.Equal("own (fake actuals)", forecast.Source);
+        Assert.Equal(ForecastOrigin.Own, Assert.Single(service.Status()).Origin);
+        Assert.True(forecast.Series.End >= Now.AddHours(72));
+        Assert.InRange(forecast.Series.MeanOver(Now, Now.AddHours(24))!.Value, 280, 320);
+    }
+
+    [Fact]
+    public async Task RefreshZone_LaterActuals_ScoreTheForecastsIssuedBefore()
+    {
+        var time = new FakeTimeProvider(Now);
+        _provider.GetForecastAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(Forecast("DE", Now, 200));
+        _provider.GetActualsAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(Array.Empty<IntensityReading>(), [new IntensityReading(Now, TimeSpan.FromMinutes(30), 230), new IntensityReading(Now.AddMinutes(30), TimeSpan.FromMinutes(30), 190)]);
+        var service = Service(time);
+
+        await service.RefreshZoneAsync("DE", CancellationToken.None);
+        time.Advance(TimeSpan.FromHours(1));
+        await service.RefreshZoneAsync("DE", CancellationToken.None);
+
+        var error = Assert.Single(service.ForecastErrors());
+        Assert.Equal(("DE", "fake", 2L), (error.Zone, error.Source, error.Count));
+        Assert.Equal(20, error.MeanAbsoluteErrorGramsPerKwh, 9);
     }
 }

@@ -101,6 +101,26 @@ public sealed class IntensitySeries
         return integral / ((clippedTo - clippedFrom).Ticks / (double)Step.Ticks);
     }
 
+    /// <summary>
+    /// The integral of the series from <see cref="Start"/> to <paramref name="steps"/> steps after it
+    /// (clamped to the series), in value x steps: the planners' inner loop, kept free of time arithmetic.
+    /// </summary>
+    internal double IntegralSteps(double steps)
+    {
+        if (steps <= 0)
+        {
+            return 0;
+        }
+
+        var whole = (int)steps;
+        if (whole >= _gramsPerKwh.Length)
+        {
+            return _prefix[_gramsPerKwh.Length];
+        }
+
+        return _prefix[whole] + ((steps - whole) * _gramsPerKwh[whole]);
+    }
+
     /// <summary>The integral of the series from <see cref="Start"/> to <paramref name="time"/>, in value x steps.</summary>
     private double IntegralFromStart(DateTimeOffset time)
     {

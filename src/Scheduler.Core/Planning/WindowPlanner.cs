@@ -37,66 +37,64 @@ public static class WindowPlanner
             return null;
         }
 
-        var bestStart = first;
-        var bestMean = MeanOf(forecast, first, duration);
+        // Work in steps from the series start: doubles, no time arithmetic in the loop.
+        var stepTicks = (double)forecast.Step.Ticks;
+        var lo = (first - forecast.Start).Ticks / stepTicks;
+        var hi = (last - forecast.Start).Ticks / stepTicks;
+        var width = duration.Ticks / stepTicks;
+        double Mean(double x) => (forecast.IntegralSteps(x + width) - forecast.IntegralSteps(x)) / width;
 
-        // Candidates in time order: step boundaries for the window's start (b) and for its end (b - D),
-        // merged, so the first strictly better start found is also the earliest among equals.
-        var step = forecast.Step;
-        var startIndex = BoundaryIndexAtOrAfter(forecast, first);
-        var endIndex = BoundaryIndexAtOrAfter(forecast, first + duration);
+        var best = lo;
+        var bestMean = Mean(lo);
+
+        // Candidates in increasing order: boundaries k for the window's start and k - width for its
+        // end, merged, so the first strictly better one found is also the earliest among equals.
+        var k1 = Math.Ceiling(lo);
+        var k2 = Math.Ceiling(lo + width) - width;
         while (true)
         {
-            var atStart = forecast.Start + (step * startIndex);
-            var atEnd = forecast.Start + (step * endIndex) - duration;
-            var candidate = atStart <= atEnd ? atStart : atEnd;
-            if (candidate > last)
+            var candidate = Math.Min(k1, k2);
+            if (candidate > hi)
             {
                 break;
             }
 
-            if (atStart <= atEnd)
+            if (k1 <= k2)
             {
-                startIndex++;
+                k1 += 1;
             }
 
-            if (atEnd <= atStart)
+            if (k2 <= candidate)
             {
-                endIndex++;
+                k2 += 1;
             }
 
-            if (candidate <= bestStart)
+            if (candidate <= best)
             {
                 continue;
             }
 
-            var mean = MeanOf(forecast, candidate, duration);
+            var mean = Mean(candidate);
             if (mean < bestMean - Tolerance)
             {
                 bestMean = mean;
-                bestStart = candidate;
+                best = candidate;
             }
         }
 
-        var lastMean = MeanOf(forecast, last, duration);
+        var lastMean = Mean(hi);
         if (lastMean < bestMean - Tolerance)
         {
             bestMean = lastMean;
-            bestStart = last;
+            best = hi;
         }
 
-        return new WindowPlan(bestStart, bestStart + duration, bestMean, MeanOf(forecast, first, duration));
+        var bestStart = best == lo ? first : best == hi ? last : forecast.Start + TimeSpan.FromTicks((long)Math.Round(best * stepTicks));
+        return new WindowPlan(bestStart, bestStart + duration, MeanOf(forecast, bestStart, duration), MeanOf(forecast, first, duration));
     }
 
     private static double MeanOf(IntensitySeries forecast, DateTimeOffset start, TimeSpan duration) =>
         forecast.MeanOver(start, start + duration) ?? double.PositiveInfinity;
-
-    private static long BoundaryIndexAtOrAfter(IntensitySeries forecast, DateTimeOffset time)
-    {
-        var ticks = (time - forecast.Start).Ticks;
-        var index = ticks / forecast.Step.Ticks;
-        return ticks % forecast.Step.Ticks == 0 ? index : index + 1;
-    }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

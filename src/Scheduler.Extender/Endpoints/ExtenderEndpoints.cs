@@ -33,6 +33,7 @@ internal static partial class ExtenderEndpoints
         HttpContext context,
         ExtenderService service,
         SchedulerMetrics metrics,
+        NodeFields fields,
         IOptions<ExtenderOptions> options,
         ILogger<ExtenderService> logger)
     {
@@ -42,7 +43,7 @@ internal static partial class ExtenderEndpoints
         try
         {
             body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBytes, context.RequestAborted).ConfigureAwait(false);
-            var args = ExtenderArgsReader.Read(body.Span);
+            var args = ExtenderArgsReader.Read(body.Span, fields);
             FilterResult result;
             try
             {
@@ -78,6 +79,7 @@ internal static partial class ExtenderEndpoints
         HttpContext context,
         ExtenderService service,
         SchedulerMetrics metrics,
+        NodeFields fields,
         IOptions<ScoringOptions> scoring,
         IOptions<ExtenderOptions> options,
         ILogger<ExtenderService> logger)
@@ -89,7 +91,7 @@ internal static partial class ExtenderEndpoints
             ExtenderArgs args;
             using (var body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBytes, context.RequestAborted).ConfigureAwait(false))
             {
-                args = ExtenderArgsReader.Read(body.Span);
+                args = ExtenderArgsReader.Read(body.Span, fields);
             }
 
             NodeScore[] scores;

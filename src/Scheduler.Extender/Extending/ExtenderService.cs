@@ -31,12 +31,19 @@ internal sealed partial class ExtenderService(
         var result = capFilter.Filter(pod, nodes, forecasts, time.GetUtcNow());
         if (result.Failed.Count > 0)
         {
+            // One line per request at Information; the per-node reasons (also in FailedNodes) at Debug,
+            // since a capped pod can remove thousands of nodes per scheduling attempt.
+            LogFilteredSummary(logger, pod.Namespace, pod.Name, result.Failed.Count, nodes.Count, pod.MaxIntensityGramsPerKwh ?? 0);
+            var detailed = logger.IsEnabled(LogLevel.Debug);
             foreach (var node in nodes)
             {
                 if (result.Failed.TryGetValue(node.Name, out var reason))
                 {
                     metrics.RecordFiltered(node.Zone ?? "unknown");
-                    LogFiltered(logger, pod.Namespace, pod.Name, node.Name, reason);
+                    if (detailed)
+                    {
+                        LogFiltered(logger, pod.Namespace, pod.Name, node.Name, reason);
+                    }
                 }
             }
         }
@@ -102,7 +109,10 @@ internal sealed partial class ExtenderService(
         return described;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod}: node {Node} filtered out: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod}: {Removed} of {Candidates} nodes filtered out by max-intensity {Cap} gCO2eq/kWh")]
+    private static partial void LogFilteredSummary(ILogger logger, string @namespace, string pod, int removed, int candidates, double cap);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pod {Namespace}/{Pod}: node {Node} filtered out: {Reason}")]
     private static partial void LogFiltered(ILogger logger, string @namespace, string pod, string node, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Pod {Namespace}/{Pod}: node {Node} scored {Score}: {Reason}")]

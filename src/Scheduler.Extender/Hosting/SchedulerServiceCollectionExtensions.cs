@@ -8,6 +8,7 @@ using Scheduler.Core.Pods;
 using Scheduler.Core.Scoring;
 using Scheduler.Extender.Extending;
 using Scheduler.Extender.Telemetry;
+using Scheduler.Extender.Wire;
 using Scheduler.Kubernetes;
 using Scheduler.Kubernetes.Nodes;
 using Scheduler.Signals.Forecasting;
@@ -15,6 +16,7 @@ using Scheduler.Signals.Hardware;
 using Scheduler.Signals.Intensity;
 using Scheduler.Signals.Models;
 using Scheduler.Signals.Profiles;
+using Scheduler.Signals.Providers;
 using Scheduler.Signals.Regions;
 
 namespace Scheduler.Extender.Hosting;
@@ -49,7 +51,12 @@ internal static class SchedulerServiceCollectionExtensions
         services.AddSingleton<IZoneSources>(sp => new ConfiguredZoneSources(
             sp.GetRequiredService<IOptions<CarbonOptions>>(),
             sp.GetRequiredService<ProfileIntensityProvider>(),
-            (zone, settings) => IntensityProviderFactory.Create(sp, zone, settings)));
+            (zone, settings) => IntensityProviderFactory.Create(
+                sp.GetRequiredService<ProviderHttpClient>().Client,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ProfileIntensityProvider>(),
+                zone,
+                settings)));
         services.AddSingleton(new HarmonicForecaster(new HarmonicForecastOptions()));
         services.AddSingleton<ForecastErrorTracker>();
         services.AddSingleton<IntensityService>();
@@ -91,6 +98,7 @@ internal static class SchedulerServiceCollectionExtensions
         });
         services.AddSingleton<SchedulerMetrics>();
         services.AddSingleton<ExtenderService>();
+        services.AddSingleton(sp => new NodeFields(sp.GetRequiredService<ScoringOptions>().GpuResources));
 
         services.AddHealthChecks()
             .AddCheck<NodeCacheHealthCheck>("node-cache", tags: ["ready"])

@@ -49,6 +49,10 @@ internal sealed class SchedulerMetrics
             "carbon_provider_errors_total",
             "Failed carbon-intensity provider refreshes, by provider and kind (Auth, RateLimited, Server, Timeout, Malformed, NoData).",
             new CounterConfiguration { LabelNames = ["provider", "kind"] });
+        var actual = factory.CreateGauge(
+            "carbon_zone_actual_intensity_grams_per_kwh",
+            "Newest measured carbon intensity of each grid zone whose provider reports actuals, in gCO2eq/kWh.",
+            new GaugeConfiguration { LabelNames = ["zone", "source"] });
         var forecastError = factory.CreateGauge(
             "carbon_forecast_mae_grams_per_kwh",
             "Mean absolute error of each source's forecasts of each zone against the actuals that came later, in gCO2eq/kWh.",
@@ -76,6 +80,11 @@ internal sealed class SchedulerMetrics
             foreach (var ((provider, kind), count) in intensityService.ErrorCounts())
             {
                 providerErrors.WithLabels(provider, kind.ToString()).IncTo(count);
+            }
+
+            foreach (var (zone, provider, reading) in intensityService.LatestActuals())
+            {
+                actual.WithLabels(zone, provider).Set(reading.GramsPerKwh);
             }
 
             foreach (var error in intensityService.ForecastErrors())

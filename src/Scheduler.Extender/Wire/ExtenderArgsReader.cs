@@ -17,14 +17,19 @@ internal static class ExtenderArgsReader
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 };
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
-    /// <summary>Reads a request body.</summary>
+    /// <summary>Reads a request body, keeping the node labels and resources of <see cref="NodeFields.Default"/>.</summary>
     /// <exception cref="ExtenderRequestException">The body is not valid <c>ExtenderArgs</c>; the message says where and why.</exception>
-    public static ExtenderArgs Read(ReadOnlySpan<byte> body)
+    public static ExtenderArgs Read(ReadOnlySpan<byte> body) => Read(body, NodeFields.Default);
+
+    /// <summary>Reads a request body, keeping only the node labels and resources in <paramref name="fields"/>.</summary>
+    /// <exception cref="ExtenderRequestException">The body is not valid <c>ExtenderArgs</c>; the message says where and why.</exception>
+    public static ExtenderArgs Read(ReadOnlySpan<byte> body, NodeFields fields)
     {
+        ArgumentNullException.ThrowIfNull(fields);
         var reader = new Utf8JsonReader(body, Options);
         try
         {
-            return ReadArgs(ref reader);
+            return ReadArgs(ref reader, fields);
         }
         catch (JsonException e)
         {
@@ -36,7 +41,7 @@ internal static class ExtenderArgsReader
         }
     }
 
-    private static ExtenderArgs ReadArgs(ref Utf8JsonReader reader)
+    private static ExtenderArgs ReadArgs(ref Utf8JsonReader reader, NodeFields fields)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -56,7 +61,7 @@ internal static class ExtenderArgsReader
             else if (Is(ref reader, "Nodes"))
             {
                 reader.Read();
-                nodes = reader.TokenType == JsonTokenType.Null ? null : ReadNodeList(ref reader);
+                nodes = reader.TokenType == JsonTokenType.Null ? null : ReadNodeList(ref reader, fields);
             }
             else if (Is(ref reader, "NodeNames"))
             {
@@ -218,7 +223,7 @@ internal static class ExtenderArgsReader
         return result;
     }
 
-    private static List<WireNode> ReadNodeList(ref Utf8JsonReader reader)
+    private static List<WireNode> ReadNodeList(ref Utf8JsonReader reader, NodeFields fields)
     {
         Expect(ref reader, JsonTokenType.StartObject, "Nodes");
         var nodes = new List<WireNode>();
@@ -240,7 +245,7 @@ internal static class ExtenderArgsReader
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 var start = (int)reader.TokenStartIndex;
-                var facts = ReadNode(ref reader, nodes.Count);
+                var facts = ReadNode(ref reader, nodes.Count, fields);
                 nodes.Add(new WireNode(facts, start, (int)reader.BytesConsumed - start));
             }
         }
@@ -248,12 +253,12 @@ internal static class ExtenderArgsReader
         return nodes;
     }
 
-    private static NodeFacts ReadNode(ref Utf8JsonReader reader, int index)
+    private static NodeFacts ReadNode(ref Utf8JsonReader reader, int index, NodeFields fields)
     {
-        var path = $"Nodes.items[{index}]";
-        Expect(ref reader, JsonTokenType.StartObject, path);
+        // Paths for error messages are built only when something is wrong: this runs for every node.
+        ExpectNode(ref reader, JsonTokenType.StartObject, index, string.Empty);
         string? name = null;
-        IReadOnlyDictionary<string, string> labels = Empty, allocatable = Empty, capacity = Empty;
+        Dictionary<string, string>? labels = null, allocatable = null, capacity = null;
         while (NextProperty(ref reader))
         {
             if (Is(ref reader, "metadata"))
@@ -264,16 +269,22 @@ internal static class ExtenderArgsReader
                     continue;
                 }
 
-                Expect(ref reader, JsonTokenType.StartObject, path + ".metadata");
+                ExpectNode(ref reader, JsonTokenType.StartObject, index, ".metadata");
                 while (NextProperty(ref reader))
                 {
                     if (Is(ref reader, "name"))
                     {
-                        name = ReadString(ref reader, path + ".metadata.name");
+                        reader.Read();
+                        name = reader.TokenType switch
+                        {
+                            JsonTokenType.String => reader.GetString(),
+                            JsonTokenType.Null => null,
+                            _ => throw new ExtenderRequestException($"Nodes.items[{index}].metadata.name must be a string, found {Describe(reader.TokenType)}."),
+                        };
                     }
                     else if (Is(ref reader, "labels"))
                     {
-                        labels = ReadStringMap(ref reader, path + ".metadata.labels");
+                        labels = ReadSelected(ref reader, fields.Labels, index, ".metadata.labels");
                     }
                     else
                     {
@@ -289,16 +300,16 @@ internal static class ExtenderArgsReader
                     continue;
                 }
 
-                Expect(ref reader, JsonTokenType.StartObject, path + ".status");
+                ExpectNode(ref reader, JsonTokenType.StartObject, index, ".status");
                 while (NextProperty(ref reader))
                 {
                     if (Is(ref reader, "allocatable"))
                     {
-                        allocatable = ReadStringMap(ref reader, path + ".status.allocatable");
+                        allocatable = ReadSelected(ref reader, fields.Resources, index, ".status.allocatable");
                     }
                     else if (Is(ref reader, "capacity"))
                     {
-                        capacity = ReadStringMap(ref reader, path + ".status.capacity");
+                        capacity = ReadSelected(ref reader, fields.Resources, index, ".status.capacity");
                     }
                     else
                     {
@@ -314,10 +325,65 @@ internal static class ExtenderArgsReader
 
         if (string.IsNullOrEmpty(name))
         {
-            throw new ExtenderRequestException($"{path} has no metadata.name.");
+            throw new ExtenderRequestException($"Nodes.items[{index}] has no metadata.name.");
         }
 
-        return new NodeFacts(name, labels, allocatable.Count > 0 ? allocatable : capacity);
+        return new NodeFacts(name, (IReadOnlyDictionary<string, string>?)labels ?? Empty, (IReadOnlyDictionary<string, string>?)(allocatable is { Count: > 0 } ? allocatable : capacity) ?? Empty);
+    }
+
+    /// <summary>Reads an object of strings, keeping only the keys in <paramref name="keep"/>; null when none is present.</summary>
+    private static Dictionary<string, string>? ReadSelected(ref Utf8JsonReader reader, (string Name, byte[] Utf8)[] keep, int index, string where)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        ExpectNode(ref reader, JsonTokenType.StartObject, index, where);
+        Dictionary<string, string>? kept = null;
+        while (NextProperty(ref reader))
+        {
+            string? key = null;
+            foreach (var (keepName, utf8) in keep)
+            {
+                if (reader.ValueTextEquals(utf8))
+                {
+                    key = keepName;
+                    break;
+                }
+            }
+
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String or JsonTokenType.Number or JsonTokenType.Null:
+                    if (key is not null)
+                    {
+                        kept ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                        kept[key] = reader.TokenType switch
+                        {
+                            JsonTokenType.String => reader.GetString()!,
+                            JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                            _ => string.Empty,
+                        };
+                    }
+
+                    break;
+                default:
+                    throw new ExtenderRequestException($"Nodes.items[{index}]{where}.{key ?? "(key)"} must be a string, found {Describe(reader.TokenType)}.");
+            }
+        }
+
+        return kept;
+    }
+
+    private static void ExpectNode(ref Utf8JsonReader reader, JsonTokenType type, int index, string where)
+    {
+        if (reader.TokenType != type)
+        {
+            throw new ExtenderRequestException($"Nodes.items[{index}]{where} must be {Describe(type)}, found {Describe(reader.TokenType)} at byte {reader.TokenStartIndex}.");
+        }
     }
 
     private static List<string> ReadStringArray(ref Utf8JsonReader reader, string path)

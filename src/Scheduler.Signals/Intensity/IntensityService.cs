@@ -39,6 +39,24 @@ public sealed partial class IntensityService(
     /// <summary>The state of every zone refreshed so far.</summary>
     public IReadOnlyList<ZoneStatus> Status() => _status.Values.OrderBy(s => s.Zone, StringComparer.Ordinal).ToList();
 
+    /// <summary>The newest actual reading of each zone that has a provider with actuals.</summary>
+    public IReadOnlyList<(string Zone, string Provider, IntensityReading Reading)> LatestActuals()
+    {
+        var latest = new List<(string, string, IntensityReading)>();
+        foreach (var (zone, history) in _actuals)
+        {
+            lock (history)
+            {
+                if (history.Count > 0)
+                {
+                    latest.Add((zone, sources.SourceOf(zone).Name, history[^1]));
+                }
+            }
+        }
+
+        return latest;
+    }
+
     /// <summary>How well each source has forecast each zone so far.</summary>
     public IReadOnlyList<ForecastError> ForecastErrors() => errors.Errors();
 

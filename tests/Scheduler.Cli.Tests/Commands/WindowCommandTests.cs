@@ -25,7 +25,7 @@ public class WindowCommandTests
         {
             var result = RunJson("--zone", "XX", "--duration", "2h", "--from", "2026-01-01T00:00:00Z", "--deadline", "4h", "--carbon", csv);
 
-            Assert.Equal(["zone", "start", "end", "meanIntensity", "intensityIfNow", "savedPercent"], result.Select(p => p.Key));
+            Assert.Equal(["zone", "start", "end", "meanIntensity", "intensityIfNow", "savedPercent", "source"], result.Select(p => p.Key));
             Assert.Equal("XX", (string?)result["zone"]);
             Assert.Equal(new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.Zero), DateTimeOffset.Parse((string)result["start"]!, System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(150, (double)result["meanIntensity"]!);
@@ -58,5 +58,46 @@ public class WindowCommandTests
     {
         var e = Assert.Throws<UsageException>(() => WindowCommand.Run(args, TextWriter.Null, Clock));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ZoneWithAConfiguredSource_PlansFromThatSource()
+    {
+        var dir = Directory.CreateTempSubdirectory();
+        try
+        {
+            var csv = Path.Combine(dir.FullName, "pl.csv");
+            File.WriteAllText(csv, "timestamp,gco2\n2026-11-24T06:00:00Z,700\n2026-11-24T07:00:00Z,650\n2026-11-24T08:00:00Z,300\n2026-11-24T09:00:00Z,640\n");
+            var config = Path.Combine(dir.FullName, "appsettings.json");
+            var settings = new JsonObject { ["Carbon"] = new JsonObject { ["Zones"] = new JsonObject { ["PL"] = new JsonObject { ["Type"] = "File", ["Path"] = csv } } } };
+            File.WriteAllText(config, settings.ToJsonString());
+
+            var result = RunJson("--zone", "PL", "--duration", "1h", "--deadline", "4h", "--config", config);
+
+            Assert.Equal("file", (string?)result["source"]);
+            Assert.Equal(300, (double)result["meanIntensity"]!);
+            Assert.Equal(700, (double)result["intensityIfNow"]!);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_InvalidConfiguration_NamesTheSetting()
+    {
+        var dir = Directory.CreateTempSubdirectory();
+        try
+        {
+            var config = Path.Combine(dir.FullName, "appsettings.json");
+            File.WriteAllText(config, """{"Carbon":{"Zones":{"PL":{"Type":"File"}}}}""");
+            var e = Assert.Throws<UsageException>(() => WindowCommand.Run(["--zone", "PL", "--duration", "1h", "--deadline", "4h", "--config", config], TextWriter.Null, Clock));
+            Assert.Contains("Carbon:Zones:PL:Path", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 }

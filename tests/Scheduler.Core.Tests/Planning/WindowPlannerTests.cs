@@ -115,4 +115,28 @@ public class WindowPlannerTests
             }
         }
     }
+
+    [Fact]
+    public void FindBest_CarbonAwareSdkRollingAverage_SameOptimalWindow()
+    {
+        // The SDK's RollingAverage: 5-minute points, a 10-minute window, windows starting at each
+        // point and ending by the data end; averages 15, 25, 17.5, 5 -> the optimal window starts at +15.
+        var series = new IntensitySeries(T0, TimeSpan.FromMinutes(5), [10, 20, 30, 5, 5]);
+
+        var plan = WindowPlanner.FindBest(series, T0, series.End, TimeSpan.FromMinutes(10))!;
+
+        Assert.Equal(T0.AddMinutes(15), plan.Start);
+        Assert.Equal(series.End, plan.End);
+        Assert.Equal(5, plan.MeanIntensityGramsPerKwh, 9);
+        Assert.Equal(15, plan.IntensityIfNowGramsPerKwh, 9);
+    }
+
+    [Fact]
+    public void FindBest_CarbonAwareSdkTies_TakeTheEarliestAsItsConsumersDo()
+    {
+        // GetOptimalEmissions returns every tied window in time order; consumers take the first.
+        var series = new IntensitySeries(T0, TimeSpan.FromMinutes(5), [50, 10, 10, 50, 10, 10, 50]);
+        var plan = WindowPlanner.FindBest(series, T0, series.End, TimeSpan.FromMinutes(10))!;
+        Assert.Equal(T0.AddMinutes(5), plan.Start);
+    }
 }

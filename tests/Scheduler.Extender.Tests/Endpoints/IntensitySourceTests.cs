@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Extender.Tests.Fixtures;
 
 namespace Scheduler.Extender.Tests.Endpoints;
@@ -61,6 +62,37 @@ public class IntensitySourceTests
         Assert.Contains("carbon_zone_intensity_grams_per_kwh{zone=\"GB\",source=\"profile (fallback for ukneso)\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("carbon_zone_forecast_origin{zone=\"GB\",origin=\"Profile\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("carbon_provider_errors_total{provider=\"ukneso\",kind=\"Server\"}", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prioritize_ProviderHangs_StartIsBoundedAndRequestsNeverWait()
+    {
+        using var hanging = new HangingServer();
+        var token = Path.Combine(Path.GetTempPath(), $"token-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(token, "not-a-real-token");
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            // Real time here: the provider timeout and the bound on the first refresh are clock-driven.
+            await using var server = await ExtenderServer.StartAsync(
+                s => s.AddSingleton(TimeProvider.System),
+                "--Carbon:Zones:DE:Type", "ElectricityMaps",
+                "--Carbon:Zones:DE:Url", hanging.Url.ToString(),
+                "--Carbon:Zones:DE:TokenFile", token,
+                "--Carbon:ProviderTimeoutSeconds", "2");
+            var startSeconds = started.Elapsed.TotalSeconds;
+
+            var scores = await PrioritizeAsync(server, "de-1", "fr-1");
+
+            // The first refresh is awaited for at most the provider timeout; the refresh goes on in the background.
+            Assert.InRange(startSeconds, 0, 30);
+            Assert.Equal(10, scores["fr-1"]);
+            Assert.Equal(2, scores.Count);
+        }
+        finally
+        {
+            File.Delete(token);
+        }
     }
 
     [Theory]

@@ -49,7 +49,7 @@ public class ExtenderArgsReaderTests
     [Fact]
     public void Read_FullNodes_KeepsEachNodesBytesForTheEcho()
     {
-        const string nodeA = """{"metadata":{"name":"a","labels":{"x":"1"}},"status":{"allocatable":{"cpu":"4","nvidia.com/gpu":2}}}""";
+        const string nodeA = """{"metadata":{"name":"a","labels":{"x":"1","topology.kubernetes.io/region":"eu-west-3"}},"status":{"allocatable":{"cpu":"4","memory":"16Gi","nvidia.com/gpu":2}}}""";
         const string nodeB = """{ "metadata" : { "name" : "b" } }""";
         var json = "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":{\"metadata\":{},\"items\":[" + nodeA + ", " + nodeB + "]},\"NodeNames\":null}";
         var bytes = Encoding.UTF8.GetBytes(json);
@@ -59,8 +59,12 @@ public class ExtenderArgsReaderTests
         Assert.Null(args.NodeNames);
         Assert.Equal(nodeA, Encoding.UTF8.GetString(bytes, args.Nodes![0].Start, args.Nodes[0].Length));
         Assert.Equal(nodeB, Encoding.UTF8.GetString(bytes, args.Nodes[1].Start, args.Nodes[1].Length));
-        Assert.Equal("1", args.Nodes[0].Facts.Labels["x"]);
+        Assert.Equal("eu-west-3", args.Nodes[0].Facts.Labels["topology.kubernetes.io/region"]);
         Assert.Equal("2", args.Nodes[0].Facts.Allocatable["nvidia.com/gpu"]);
+
+        // Only what scoring reads is kept; the echo still carries everything.
+        Assert.False(args.Nodes[0].Facts.Labels.ContainsKey("x"));
+        Assert.False(args.Nodes[0].Facts.Allocatable.ContainsKey("memory"));
         Assert.Equal(["a", "b"], args.CandidateNames);
     }
 

@@ -3,8 +3,6 @@ using System.Text.Json;
 using Scheduler.Core.Intensity;
 using Scheduler.Core.Planning;
 using Scheduler.Signals.Intensity;
-using Scheduler.Signals.Models;
-using Scheduler.Signals.Profiles;
 
 namespace Scheduler.Cli.Commands;
 
@@ -12,11 +10,12 @@ namespace Scheduler.Cli.Commands;
 internal static class WindowCommand
 {
     public const string Usage =
-        "carbon window --zone ZONE --duration D --deadline T [--from S] [--carbon FILE] [--format json|table]\n" +
+        "carbon window --zone ZONE --duration D --deadline T [--from S] [--carbon FILE] [--config FILE] [--format json|table]\n" +
         "  D like 2h30m; T and S ISO 8601 (UTC when no offset), or T as a duration after S (e.g. 12h); S defaults to now.\n" +
-        "  Without --carbon the zone's built-in profile is the forecast.";
+        "  Without --carbon the zone's configured source is the forecast (Carbon__Zones__<ZONE>__* from the\n" +
+        "  environment or --config appsettings.json), else its built-in profile.";
 
-    private static readonly string[] Known = ["zone", "duration", "deadline", "from", "carbon", "format"];
+    private static readonly string[] Known = ["zone", "duration", "deadline", "from", "carbon", "config", "format"];
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -38,7 +37,9 @@ internal static class WindowCommand
             throw new UsageException($"a {duration} job starting at {from:O} cannot finish by {deadline:O}");
         }
 
-        var forecast = options.Optional("carbon") is { } path ? FromFile(path) : FromProfile(zone, from, deadline);
+        var (forecast, source) = options.Optional("carbon") is { } path
+            ? (FromFile(path), Path.GetFileName(path))
+            : FromConfiguredSource(zone, options.Optional("config"), from, time);
         var plan = WindowPlanner.FindBest(forecast, from, deadline, duration)
             ?? throw new UsageException($"the forecast ({forecast.Start:O} to {forecast.End:O}) has no {duration} window between {from:O} and {deadline:O}");
 
@@ -53,6 +54,7 @@ internal static class WindowCommand
                     meanIntensity = Math.Round(plan.MeanIntensityGramsPerKwh, 3),
                     intensityIfNow = Math.Round(plan.IntensityIfNowGramsPerKwh, 3),
                     savedPercent = Math.Round(plan.SavedPercent, 3),
+                    source,
                 },
                 Json));
         }
@@ -64,6 +66,7 @@ internal static class WindowCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean intensity  {plan.MeanIntensityGramsPerKwh:0.0} gCO2eq/kWh"));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"if run now      {plan.IntensityIfNowGramsPerKwh:0.0} gCO2eq/kWh"));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"saved           {plan.SavedPercent:0.0} %"));
+            stdout.WriteLine($"forecast from   {source}");
         }
 
         return 0;
@@ -75,14 +78,9 @@ internal static class WindowCommand
         return IntensitySeriesFromRows.Build(IntensityCsv.Read(reader, Path.GetFileName(path)), TimeZoneInfo.Utc, Path.GetFileName(path));
     }
 
-    private static IntensitySeries FromProfile(string zone, DateTimeOffset from, DateTimeOffset deadline)
+    private static (IntensitySeries Series, string Source) FromConfiguredSource(string zone, string? configFile, DateTimeOffset from, TimeProvider time)
     {
-        var catalog = CarbonProfileCatalog.Load(new ModelFiles());
-        if (!catalog.TryGet(zone, out var profile, out var timeZone))
-        {
-            throw new UsageException($"no built-in profile for zone '{zone}' (profiles: {string.Join(", ", catalog.Zones.Order(StringComparer.Ordinal))}); pass --carbon FILE");
-        }
-
-        return CarbonProfileForecaster.Forecast(profile, timeZone, from, deadline - from);
+        var forecast = ZoneForecasts.ForecastAsync(zone, configFile, from, time, CancellationToken.None).GetAwaiter().GetResult();
+        return (forecast.Series, forecast.Source);
     }
 }

@@ -1,0 +1,14 @@
+namespace Scheduler.LoadTest;
+
+/// <summary>Which extender verbs the load sends.</summary>
+internal enum LoadVerb
+{
+    /// <summary>Only <c>POST /prioritize</c>.</summary>
+    Prioritize,
+
+    /// <summary>Only <c>POST /filter</c>.</summary>
+    Filter,
+
+    /// <summary>Filter then prioritize, alternately, as kube-scheduler calls them for each pod.</summary>
+    Mixed,
+}

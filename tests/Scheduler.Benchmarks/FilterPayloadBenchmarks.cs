@@ -74,7 +74,7 @@ public class FilterPayloadBenchmarks
         return tokens;
     }
 
-    /// <summary>Only <see cref="ExtenderArgsReader.Read"/>, to tell reading from the rest of the path.</summary>
+    /// <summary>Only <see cref="ExtenderArgsReader.Read(ReadOnlySpan{byte}, NodeFields)"/>, to tell reading from the rest of the path.</summary>
     [Benchmark]
     public int ReadArgs() => ExtenderArgsReader.Read(_payload).Nodes!.Count;
 

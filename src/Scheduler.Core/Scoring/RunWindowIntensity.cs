@@ -20,8 +20,12 @@ internal sealed class RunWindowIntensity(IForecastLookup forecasts, DateTimeOffs
         var forecast = forecasts.Find(zone);
         var result = forecast is null
             ? (null, null)
-            : (forecast.Series.MeanOver(start, start + duration), forecast.Source);
+            : (forecast.Series.MeanOver(start, start + duration), SourceLabel(forecast));
         _byZone[zone] = result;
         return result;
     }
+
+    // Marginal (MOER) and average intensities are not the same quantity; reasons say which was used.
+    private static string SourceLabel(IntensityForecast forecast) =>
+        forecast.Signal == IntensitySignal.Marginal ? forecast.Source + ", marginal" : forecast.Source;
 }

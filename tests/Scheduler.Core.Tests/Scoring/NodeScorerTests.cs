@@ -1,3 +1,4 @@
+using Scheduler.Core.Intensity;
 using Scheduler.Core.Power;
 using Scheduler.Core.Scoring;
 
@@ -186,5 +187,19 @@ public class NodeScorerTests
         var score = Scorer().Score(Nodes.Pod(), [node], forecasts, Now)[0];
         Assert.Equal(PowerSource.Default, score.Reason.PowerSource);
         Assert.Contains("Default: default", score.Reason.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Score_MarginalSignal_IsNamedInTheReason()
+    {
+        var forecasts = new MarginalForecasts();
+        var score = Scorer().Score(Nodes.Pod(), [Nodes.Cpu("a", "A")], forecasts, Now)[0];
+        Assert.Equal("watttime, marginal", score.Reason.IntensitySource);
+    }
+
+    private sealed class MarginalForecasts : IForecastLookup
+    {
+        public IntensityForecast? Find(string zone) =>
+            new(zone, new IntensitySeries(Now, TimeSpan.FromHours(1), [400, 400]), Now, "watttime", IntensitySignal.Marginal);
     }
 }

@@ -2,14 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Scheduler.Tests.Shared;
 
 namespace Scheduler.Signals.Tests.Providers.Fakes;
@@ -27,9 +20,9 @@ public sealed class CarbonAwareSdkFakeApi : IAsyncDisposable
     /// <summary>The location whose forecast is the German capture.</summary>
     public const string ForecastLocation = "germanywestcentral";
 
-    private readonly WebApplication _app;
+    private readonly LoopbackApp _app;
 
-    private CarbonAwareSdkFakeApi(WebApplication app, Uri baseUrl)
+    private CarbonAwareSdkFakeApi(LoopbackApp app, Uri baseUrl)
     {
         _app = app;
         BaseUrl = baseUrl;
@@ -50,15 +43,9 @@ public sealed class CarbonAwareSdkFakeApi : IAsyncDisposable
     /// <summary>Starts a server on a free port.</summary>
     public static async Task<CarbonAwareSdkFakeApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var app = builder.Build();
         CarbonAwareSdkFakeApi? self = null;
-        app.Run(context => self!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        self = new CarbonAwareSdkFakeApi(app, new Uri(address.TrimEnd('/') + "/"));
+        var app = await LoopbackApp.StartAsync(context => self!.HandleAsync(context));
+        self = new CarbonAwareSdkFakeApi(app, new Uri(app.Url + "/"));
         return self;
     }
 
@@ -99,11 +86,7 @@ public sealed class CarbonAwareSdkFakeApi : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     /// <summary>Writes <paramref name="json"/> with the given status.</summary>
     public static async Task WriteJsonAsync(HttpContext context, string json, int status = StatusCodes.Status200OK, string contentType = "application/json")

@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Scheduler.Signals.Tests.Providers.Fakes;
 
@@ -27,7 +21,7 @@ public sealed class ElectricityMapsFakeServer : IAsyncDisposable
 {
     private static readonly string[] Endpoints = ["forecast", "history", "latest", "past-range"];
 
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
     private readonly string _token;
     private readonly ConcurrentDictionary<(string Zone, string Endpoint), string> _bodies = new();
     private readonly ConcurrentQueue<RequestDelegate> _next = new();
@@ -36,10 +30,6 @@ public sealed class ElectricityMapsFakeServer : IAsyncDisposable
     private ElectricityMapsFakeServer(string token)
     {
         _token = token;
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _app = builder.Build();
-        _app.Run(HandleAsync);
     }
 
     /// <summary>The server's base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -52,8 +42,8 @@ public sealed class ElectricityMapsFakeServer : IAsyncDisposable
     public static async Task<ElectricityMapsFakeServer> StartAsync(string token)
     {
         var server = new ElectricityMapsFakeServer(token);
-        await server._app.StartAsync();
-        server.Url = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server._app = await LoopbackApp.StartAsync(server.HandleAsync);
+        server.Url = server._app.Url;
         return server;
     }
 
@@ -73,17 +63,7 @@ public sealed class ElectricityMapsFakeServer : IAsyncDisposable
 
     /// <summary>Answers the next request with <paramref name="status"/>, a body and optional headers.</summary>
     public void RespondNext(int status, string body = "", string contentType = "application/json", params (string Name, string Value)[] headers) =>
-        RespondNext(context =>
-        {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = contentType;
-            foreach (var (name, value) in headers)
-            {
-                context.Response.Headers[name] = value;
-            }
-
-            return context.Response.WriteAsync(body, context.RequestAborted);
-        });
+        RespondNext(LoopbackApp.Canned(status, body, contentType, headers));
 
     /// <summary>Holds the next request for <paramref name="delay"/> (or until the client gives up) before answering normally.</summary>
     public void DelayNext(TimeSpan delay) =>
@@ -94,12 +74,7 @@ public sealed class ElectricityMapsFakeServer : IAsyncDisposable
         });
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private static Task ErrorAsync(HttpContext context, int status, string message)
     {

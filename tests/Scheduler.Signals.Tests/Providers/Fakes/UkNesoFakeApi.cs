@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Scheduler.Tests.Shared;
 
 namespace Scheduler.Signals.Tests.Providers.Fakes;
@@ -19,9 +12,9 @@ namespace Scheduler.Signals.Tests.Providers.Fakes;
 /// </summary>
 public sealed class UkNesoFakeApi : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackApp _app;
 
-    private UkNesoFakeApi(WebApplication app, Uri baseUrl)
+    private UkNesoFakeApi(LoopbackApp app, Uri baseUrl)
     {
         _app = app;
         BaseUrl = baseUrl;
@@ -48,24 +41,14 @@ public sealed class UkNesoFakeApi : IAsyncDisposable
     /// <summary>Starts a server on a free port.</summary>
     public static async Task<UkNesoFakeApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var app = builder.Build();
         UkNesoFakeApi? self = null;
-        app.Run(context => self!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        self = new UkNesoFakeApi(app, new Uri(address.TrimEnd('/') + "/"));
+        var app = await LoopbackApp.StartAsync(context => self!.HandleAsync(context));
+        self = new UkNesoFakeApi(app, new Uri(app.Url + "/"));
         return self;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Scheduler.Signals.Tests.Providers.Fakes;
 
@@ -29,7 +23,7 @@ public sealed class WattTimeFakeServer : IAsyncDisposable
     /// <summary>How long a token is honoured.</summary>
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(30);
 
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
     private readonly string _username;
     private readonly string _password;
     private readonly TimeProvider _time;
@@ -44,10 +38,6 @@ public sealed class WattTimeFakeServer : IAsyncDisposable
         _username = username;
         _password = password;
         _time = time;
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _app = builder.Build();
-        _app.Run(HandleAsync);
     }
 
     /// <summary>The server's base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -66,8 +56,8 @@ public sealed class WattTimeFakeServer : IAsyncDisposable
     public static async Task<WattTimeFakeServer> StartAsync(string username, string password, TimeProvider time)
     {
         var server = new WattTimeFakeServer(username, password, time);
-        await server._app.StartAsync();
-        server.Url = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server._app = await LoopbackApp.StartAsync(server.HandleAsync);
+        server.Url = server._app.Url;
         return server;
     }
 
@@ -82,17 +72,7 @@ public sealed class WattTimeFakeServer : IAsyncDisposable
 
     /// <summary>Answers the next request to <paramref name="path"/> with <paramref name="status"/>, a body and optional headers.</summary>
     public void RespondNext(string path, int status, string body = "", string contentType = "application/json", params (string Name, string Value)[] headers) =>
-        RespondNext(path, context =>
-        {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = contentType;
-            foreach (var (name, value) in headers)
-            {
-                context.Response.Headers[name] = value;
-            }
-
-            return context.Response.WriteAsync(body, context.RequestAborted);
-        });
+        RespondNext(path, LoopbackApp.Canned(status, body, contentType, headers));
 
     /// <summary>Holds the next request to <paramref name="path"/> for <paramref name="delay"/> (or until the client gives up) before answering normally.</summary>
     public void DelayNext(string path, TimeSpan delay) =>
@@ -103,12 +83,7 @@ public sealed class WattTimeFakeServer : IAsyncDisposable
         });
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private static Task ErrorAsync(HttpContext context, int status, string message)
     {

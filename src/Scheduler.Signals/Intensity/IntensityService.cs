@@ -30,6 +30,8 @@ public sealed partial class IntensityService(
     /// <summary>How far our own forecast reaches.</summary>
     public static readonly TimeSpan OwnForecastHorizon = TimeSpan.FromHours(72);
 
+    private static readonly TimeSpan ActualsPiece = TimeSpan.FromDays(7);
+
     private readonly ConcurrentDictionary<string, List<IntensityReading>> _actuals = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly ConcurrentDictionary<string, IntensityForecast> _lastFromProvider = new(StringComparer.OrdinalIgnoreCase);
@@ -220,17 +222,25 @@ public sealed partial class IntensityService(
             return;
         }
 
-        IReadOnlyList<IntensityReading> fresh;
-        try
+        // Providers cap the span of one history request (Electricity Maps' past-range: 10 days), so
+        // the first fill goes in weekly pieces; a failed piece ends this round with what was read.
+        var fresh = new List<IntensityReading>();
+        for (var pieceStart = from; pieceStart < now; pieceStart += ActualsPiece)
         {
-            fresh = await pipelines.For(provider.Name).ExecuteAsync(
-                async token => await provider.GetActualsAsync(zone, from, now, token).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogActualsFailed(logger, zone, provider.Name, e.Message);
-            return;
+            var pieceEnd = pieceStart + ActualsPiece < now ? pieceStart + ActualsPiece : now;
+            try
+            {
+                // A pipeline of its own, so the actuals endpoint's health does not mask the forecast's in the circuit breaker.
+                var piece = await pipelines.For(provider.Name + ":actuals").ExecuteAsync(
+                    async token => await provider.GetActualsAsync(zone, pieceStart, pieceEnd, token).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+                fresh.AddRange(piece);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogActualsFailed(logger, zone, provider.Name, e.Message);
+                break;
+            }
         }
 
         lock (history)

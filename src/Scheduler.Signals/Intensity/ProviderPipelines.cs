@@ -67,8 +67,9 @@ public sealed class ProviderPipelines : IDisposable
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<IntensityProviderException>(e => e.IsTransient).Handle<TimeoutRejectedException>(),
+                // Open only on a sustained failure, not on the few retries of one bad refresh.
                 FailureRatio = 0.5,
-                MinimumThroughput = 4,
+                MinimumThroughput = 10,
                 SamplingDuration = TimeSpan.FromMinutes(10),
                 BreakDuration = TimeSpan.FromSeconds(settings.CircuitBreakSeconds),
             })

@@ -237,8 +237,10 @@ public class IntensityServiceTests
     {
         var time = new FakeTimeProvider(Now);
         _provider.GetForecastAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(Forecast("DE", Now, 200));
+        IntensityReading[] measured = [new(Now, TimeSpan.FromMinutes(30), 230), new(Now.AddMinutes(30), TimeSpan.FromMinutes(30), 190)];
         _provider.GetActualsAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
-            .Returns(Array.Empty<IntensityReading>(), [new IntensityReading(Now, TimeSpan.FromMinutes(30), 230), new IntensityReading(Now.AddMinutes(30), TimeSpan.FromMinutes(30), 190)]);
+            .Returns(call => Task.FromResult<IReadOnlyList<IntensityReading>>(
+                measured.Where(r => r.Time >= call.ArgAt<DateTimeOffset>(1) && r.Time < call.ArgAt<DateTimeOffset>(2)).ToList()));
         var service = Service(time);
 
         await service.RefreshZoneAsync("DE", CancellationToken.None);
@@ -248,5 +250,46 @@ public class IntensityServiceTests
         var error = Assert.Single(service.ForecastErrors());
         Assert.Equal(("DE", "fake", 2L), (error.Zone, error.Source, error.Count));
         Assert.Equal(20, error.MeanAbsoluteErrorGramsPerKwh, 9);
+    }
+
+    [Fact]
+    public async Task RefreshZone_FirstActuals_AreRequestedInPiecesOfAtMostAWeek()
+    {
+        var spans = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        _provider.GetActualsAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(call =>
+            {
+                spans.Add((call.ArgAt<DateTimeOffset>(1), call.ArgAt<DateTimeOffset>(2)));
+                return Task.FromResult<IReadOnlyList<IntensityReading>>([]);
+            });
+        _provider.GetForecastAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(Forecast("DE", Now));
+        var service = Service(new FakeTimeProvider(Now));
+
+        await service.RefreshZoneAsync("DE", CancellationToken.None);
+
+        Assert.Equal(Now.AddDays(-14), spans[0].From);
+        Assert.Equal(Now, spans[^1].To);
+        Assert.All(spans, span => Assert.InRange(span.To - span.From, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7)));
+        for (var i = 1; i < spans.Count; i++)
+        {
+            Assert.Equal(spans[i - 1].To, spans[i].From);
+        }
+    }
+
+    [Fact]
+    public async Task RefreshZone_SustainedFailures_OpenTheCircuitSoTheProviderIsSpared()
+    {
+        _provider.GetForecastAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new IntensityProviderException("fake", ProviderErrorKind.Server, "503"));
+        var service = Service(new FakeTimeProvider(Now), o => o.MaxRetryAttempts = 0);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await service.RefreshZoneAsync("DE", CancellationToken.None);
+        }
+
+        // The breaker opens after 10 failed calls; the fake clock never reaches its break duration.
+        await _provider.Received(10).GetForecastAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>());
+        Assert.Equal(ForecastOrigin.Profile, Assert.Single(service.Status()).Origin);
     }
 }

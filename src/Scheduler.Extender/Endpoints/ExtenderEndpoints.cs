@@ -29,38 +29,85 @@ internal static partial class ExtenderEndpoints
         return endpoints;
     }
 
-    private static async Task FilterAsync(
+    private static Task FilterAsync(
         HttpContext context,
         ExtenderService service,
         SchedulerMetrics metrics,
         NodeFields fields,
         IOptions<ExtenderOptions> options,
-        ILogger<ExtenderService> logger)
+        ILogger<ExtenderService> logger) =>
+        AnswerAsync(
+            context,
+            "filter",
+            metrics,
+            fields,
+            options.Value.MaxRequestBytes,
+            logger,
+            service.Filter,
+
+            // Filtering is a preference, never a reason to block scheduling: pass every node.
+            args => new FilterResult(Enumerable.Range(0, args.CandidateNames.Count).ToList(), new Dictionary<string, string>()),
+            (writer, body, args, result) => ExtenderResponseWriter.WriteFilterResult(writer, body.Span, args, result.Passed, result.Failed));
+
+    private static Task PrioritizeAsync(
+        HttpContext context,
+        ExtenderService service,
+        SchedulerMetrics metrics,
+        NodeFields fields,
+        IOptions<ScoringOptions> scoring,
+        IOptions<ExtenderOptions> options,
+        ILogger<ExtenderService> logger) =>
+        AnswerAsync(
+            context,
+            "prioritize",
+            metrics,
+            fields,
+            options.Value.MaxRequestBytes,
+            logger,
+            service.Prioritize,
+
+            // The scheduler drops a failed prioritize anyway; neutral scores keep the answer well-formed.
+            args => ExtenderService.Neutral(args, scoring.Value.NeutralScore),
+            (writer, _, _, scores) => ExtenderResponseWriter.WriteHostPriorities(writer, scores));
+
+    /// <summary>
+    /// The shape both verbs share: read and parse the body (400 on bad input), compute the answer
+    /// (the fallback on an internal fault), write it, and time the request by outcome.
+    /// </summary>
+    private static async Task AnswerAsync<TAnswer>(
+        HttpContext context,
+        string verb,
+        SchedulerMetrics metrics,
+        NodeFields fields,
+        int maxRequestBytes,
+        ILogger logger,
+        Func<ExtenderArgs, TAnswer> compute,
+        Func<ExtenderArgs, TAnswer> fallback,
+        Action<Utf8JsonWriter, RequestBody, ExtenderArgs, TAnswer> write)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "ok";
         RequestBody? body = null;
         try
         {
-            body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBytes, context.RequestAborted).ConfigureAwait(false);
+            body = await RequestBody.ReadAsync(context.Request, maxRequestBytes, context.RequestAborted).ConfigureAwait(false);
             var args = ExtenderArgsReader.Read(body.Span, fields);
-            FilterResult result;
+            TAnswer answer;
             try
             {
-                result = service.Filter(args);
+                answer = compute(args);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Filtering is a preference, never a reason to block scheduling: pass every node.
                 outcome = "fault";
-                metrics.RecordFault("filter");
-                LogFault(logger, e, "filter");
-                result = new FilterResult(Enumerable.Range(0, args.CandidateNames.Count).ToList(), new Dictionary<string, string>());
+                metrics.RecordFault(verb);
+                LogFault(logger, e, verb);
+                answer = fallback(args);
             }
 
             context.Response.ContentType = JsonContentType;
             await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions);
-            ExtenderResponseWriter.WriteFilterResult(writer, body.Span, args, result.Passed, result.Failed);
+            write(writer, body, args, answer);
             await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (ExtenderRequestException e)
@@ -71,56 +118,7 @@ internal static partial class ExtenderEndpoints
         finally
         {
             body?.Dispose();
-            metrics.RecordRequest("filter", outcome, Stopwatch.GetElapsedTime(started));
-        }
-    }
-
-    private static async Task PrioritizeAsync(
-        HttpContext context,
-        ExtenderService service,
-        SchedulerMetrics metrics,
-        NodeFields fields,
-        IOptions<ScoringOptions> scoring,
-        IOptions<ExtenderOptions> options,
-        ILogger<ExtenderService> logger)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var outcome = "ok";
-        try
-        {
-            ExtenderArgs args;
-            using (var body = await RequestBody.ReadAsync(context.Request, options.Value.MaxRequestBytes, context.RequestAborted).ConfigureAwait(false))
-            {
-                args = ExtenderArgsReader.Read(body.Span, fields);
-            }
-
-            NodeScore[] scores;
-            try
-            {
-                scores = service.Prioritize(args);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The scheduler drops a failed prioritize anyway; neutral scores keep the answer well-formed.
-                outcome = "fault";
-                metrics.RecordFault("prioritize");
-                LogFault(logger, e, "prioritize");
-                scores = ExtenderService.Neutral(args, scoring.Value.NeutralScore);
-            }
-
-            context.Response.ContentType = JsonContentType;
-            await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions);
-            ExtenderResponseWriter.WriteHostPriorities(writer, scores);
-            await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (ExtenderRequestException e)
-        {
-            outcome = "bad_request";
-            await BadRequestAsync(context, e.Message).ConfigureAwait(false);
-        }
-        finally
-        {
-            metrics.RecordRequest("prioritize", outcome, Stopwatch.GetElapsedTime(started));
+            metrics.RecordRequest(verb, outcome, Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Prometheus;
 using Scheduler.Core.Scoring;
 using Scheduler.Kubernetes.Nodes;
@@ -15,6 +16,10 @@ internal sealed class SchedulerMetrics
     private readonly Histogram _scores;
     private readonly Counter _faults;
     private readonly Counter _filteredNodes;
+
+    // Children resolved once per (zone, outcome): a labelled lookup per node would allocate on every
+    // prioritize request, thousands of times.
+    private readonly ConcurrentDictionary<(string Zone, ScoreOutcome Outcome), Histogram.Child> _scoreChildren = new();
 
     public SchedulerMetrics(CollectorRegistry registry, IntensityCache intensities, IntensityService intensityService, INodeCache nodes, TimeProvider time)
     {
@@ -109,7 +114,13 @@ internal sealed class SchedulerMetrics
     {
         foreach (var score in scores)
         {
-            _scores.WithLabels(score.Reason.Zone ?? "unknown", OutcomeLabel(score.Reason.Outcome)).Observe(score.Score);
+            var key = (score.Reason.Zone ?? "unknown", score.Reason.Outcome);
+            if (!_scoreChildren.TryGetValue(key, out var child))
+            {
+                child = _scoreChildren.GetOrAdd(key, k => _scores.WithLabels(k.Zone, OutcomeLabel(k.Outcome)));
+            }
+
+            child.Observe(score.Score);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Scheduler.Core.Power;
 using Scheduler.Signals.Models;
 
@@ -57,17 +56,7 @@ public sealed class HardwarePowerCatalog
     public static HardwarePowerCatalog Load(ModelFiles files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        using var stream = files.Open(FileName);
-        HardwareModelsDocument? document;
-        try
-        {
-            document = JsonSerializer.Deserialize<HardwareModelsDocument>(stream);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"models/{FileName}: {e.Message}", e);
-        }
-
+        var document = files.ReadJson<HardwareModelsDocument>(FileName);
         if (document is null)
         {
             throw new InvalidDataException($"models/{FileName} is empty.");

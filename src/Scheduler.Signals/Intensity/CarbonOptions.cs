@@ -91,10 +91,6 @@ public sealed class CarbonOptions
             {
                 errors.Add($"Carbon:Zones:{zone}:Type is '{options.Type}'; it must be one of {string.Join(", ", CarbonSourceTypes.All)}.");
             }
-            else if (!CarbonSourceTypes.Available.Contains(type))
-            {
-                errors.Add($"Carbon:Zones:{zone}:Type '{type}' is not available in this build; available: {string.Join(", ", CarbonSourceTypes.Available)}.");
-            }
             else if (type == CarbonSourceTypes.Profile && !profileZones.Contains(zone, StringComparer.OrdinalIgnoreCase))
             {
                 errors.Add($"Carbon:Zones:{zone}:Type is Profile, but there is no built-in profile for {zone}; profiles exist for {string.Join(", ", profileZones.Order(StringComparer.Ordinal))}.");

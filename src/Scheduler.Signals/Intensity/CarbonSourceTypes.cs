@@ -23,7 +23,4 @@ public static class CarbonSourceTypes
 
     /// <summary>Every type name the configuration contract defines.</summary>
     public static readonly IReadOnlyList<string> All = [Profile, File, ElectricityMaps, WattTime, UkNeso, CarbonAwareSdk];
-
-    /// <summary>The types this build can read.</summary>
-    public static readonly IReadOnlyList<string> Available = [Profile, File, ElectricityMaps, WattTime, UkNeso, CarbonAwareSdk];
 }

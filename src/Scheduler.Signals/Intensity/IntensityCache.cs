@@ -11,9 +11,6 @@ public sealed class IntensityCache : IForecastLookup
 {
     private readonly ConcurrentDictionary<string, IntensityForecast> _byZone = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The zones with a forecast.</summary>
-    public ICollection<string> Zones => _byZone.Keys;
-
     /// <summary>The number of zones with a forecast.</summary>
     public int Count => _byZone.Count;
 

@@ -185,8 +185,9 @@ public sealed partial class IntensityService(
         }
         else
         {
-            cache.Set(forecast with { Zone = zone });
-            errors.Issued(forecast with { Zone = zone });
+            var published = forecast.Zone == zone ? forecast : forecast with { Zone = zone };
+            cache.Set(published);
+            errors.Issued(published);
         }
 
         _status[zone] = new ZoneStatus(

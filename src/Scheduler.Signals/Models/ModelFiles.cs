@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 
 namespace Scheduler.Signals.Models;
 
@@ -24,6 +25,21 @@ public sealed class ModelFiles(string? directory = null)
 
         return Assembly.GetManifestResourceStream("models/" + relativePath.Replace('\\', '/'))
             ?? throw new FileNotFoundException($"The model file '{relativePath}' is not embedded in {Assembly.GetName().Name}.", relativePath);
+    }
+
+    /// <summary>Reads <paramref name="relativePath"/> as JSON; <c>null</c> for a file holding <c>null</c>.</summary>
+    /// <exception cref="InvalidDataException">The file is not valid JSON for <typeparamref name="T"/>; the message names the file.</exception>
+    public T? ReadJson<T>(string relativePath)
+    {
+        using var stream = Open(relativePath);
+        try
+        {
+            return JsonSerializer.Deserialize<T>(stream);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"models/{relativePath}: {e.Message}", e);
+        }
     }
 
     /// <summary>The model files under <paramref name="folder"/> (e.g. <c>carbon-profiles</c>), as relative paths.</summary>

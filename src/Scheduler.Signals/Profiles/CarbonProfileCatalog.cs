@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Scheduler.Signals.Models;
 
 namespace Scheduler.Signals.Profiles;
@@ -29,17 +28,7 @@ public sealed class CarbonProfileCatalog
                 continue;
             }
 
-            using var stream = files.Open(path);
-            CarbonProfile? profile;
-            try
-            {
-                profile = JsonSerializer.Deserialize<CarbonProfile>(stream);
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"models/{path}: {e.Message}", e);
-            }
-
+            var profile = files.ReadJson<CarbonProfile>(path);
             if (profile is null)
             {
                 throw new InvalidDataException($"models/{path}: empty profile");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Scheduler.Signals.Models;
 
@@ -27,17 +26,7 @@ public sealed class CloudRegionMap
     public static CloudRegionMap Load(ModelFiles files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        using var stream = files.Open(FileName);
-        Document? document;
-        try
-        {
-            document = JsonSerializer.Deserialize<Document>(stream);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"models/{FileName}: {e.Message}", e);
-        }
-
+        var document = files.ReadJson<Document>(FileName);
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (cloud, regions) in document?.Regions ?? [])
         {

@@ -106,7 +106,7 @@ internal static class ProviderHttp
         return status switch
         {
             401 or 403 => new IntensityProviderException(provider, ProviderErrorKind.Auth, message),
-            429 => new IntensityProviderException(provider, ProviderErrorKind.RateLimited, message, RetryAfter(response, time)),
+            429 => new IntensityProviderException(provider, ProviderErrorKind.RateLimited, message, ProviderExchange.RetryAfter(response, time)),
             408 => new IntensityProviderException(provider, ProviderErrorKind.Timeout, message),
             >= 500 => new IntensityProviderException(provider, ProviderErrorKind.Server, message),
 
@@ -115,24 +115,6 @@ internal static class ProviderHttp
             400 or 404 or 410 or 422 => new IntensityProviderException(provider, ProviderErrorKind.NoData, message),
             _ => new IntensityProviderException(provider, ProviderErrorKind.Malformed, "unexpected answer: " + message),
         };
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            // An HTTP-date in the past means "now"; never hand a negative wait to the retry policy.
-            var wait = date - time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
     }
 
     private static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)

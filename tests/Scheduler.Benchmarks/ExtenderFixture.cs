@@ -11,7 +11,9 @@ using Scheduler.LoadTest.Payloads;
 using Scheduler.Signals.Forecasting;
 using Scheduler.Signals.Hardware;
 using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Kepler;
 using Scheduler.Signals.Models;
+using Scheduler.Signals.Power;
 using Scheduler.Signals.Profiles;
 using Scheduler.Signals.Regions;
 
@@ -65,7 +67,13 @@ internal sealed class ExtenderFixture
             carbon,
             time,
             NullLogger<IntensityService>.Instance);
-        Metrics = new SchedulerMetrics(Prometheus.Metrics.NewCustomRegistry(), Intensities, intensityService, NodeCache, time);
+        Metrics = new SchedulerMetrics(
+            Prometheus.Metrics.NewCustomRegistry(),
+            Intensities,
+            intensityService,
+            NodeCache,
+            new MeasuredPowerCatalog(Options.Create(new KeplerOptions()), time),
+            time);
         Service = new ExtenderService(
             Scorer,
             new IntensityCapFilter(Scorer),

@@ -6,6 +6,12 @@ public enum PowerSource
     /// <summary>Fitted from the node's own measured power (Kepler).</summary>
     Measured,
 
+    /// <summary>
+    /// Fitted from the measured power of nodes of the same hardware, because this node has too
+    /// little history of its own yet.
+    /// </summary>
+    MeasuredPeers,
+
     /// <summary>From the hardware power models (instance type, CPU class, GPU product).</summary>
     HardwareModel,
 

@@ -14,8 +14,11 @@ using Scheduler.Kubernetes.Nodes;
 using Scheduler.Signals.Forecasting;
 using Scheduler.Signals.Hardware;
 using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Kepler;
 using Scheduler.Signals.Models;
+using Scheduler.Signals.Power;
 using Scheduler.Signals.Profiles;
+using Scheduler.Signals.Prometheus;
 using Scheduler.Signals.Providers;
 using Scheduler.Signals.Regions;
 
@@ -32,6 +35,7 @@ internal static class SchedulerServiceCollectionExtensions
         AddSettings<ExtenderOptions>(services, configuration, ExtenderOptions.SectionName, o => o.Validate());
         AddSettings<NodesOptions>(services, configuration, NodesOptions.SectionName, o => o.Validate());
         AddSettings<KubernetesOptions>(services, configuration, KubernetesOptions.SectionName, o => o.Validate());
+        AddSettings<KeplerOptions>(services, configuration, KeplerOptions.SectionName, o => o.Validate());
         services.AddOptions<CarbonOptions>().Bind(configuration.GetSection(CarbonOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CarbonOptions>>(sp =>
             new SettingsValidator<CarbonOptions>(o => o.Validate(sp.GetRequiredService<CarbonProfileCatalog>().Zones)));
@@ -62,6 +66,27 @@ internal static class SchedulerServiceCollectionExtensions
         services.AddSingleton<IntensityService>();
         services.AddSingleton<IntensityRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<IntensityRefresher>());
+
+        // Measured power: Kepler through Prometheus, read in the background into a catalog that
+        // node descriptions consult; without a Prometheus URL the catalog stays empty and disabled.
+        services.AddSingleton<MeasuredPowerCatalog>();
+        services.AddSingleton<IMeasuredPower>(sp => sp.GetRequiredService<MeasuredPowerCatalog>());
+        if (!string.IsNullOrWhiteSpace(configuration[$"{KeplerOptions.SectionName}:PrometheusUrl"]))
+        {
+            services.AddSingleton<PrometheusHttpClient>();
+            services.AddSingleton(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<KeplerOptions>>();
+                var prometheus = new PrometheusClient(
+                    sp.GetRequiredService<PrometheusHttpClient>().Client,
+                    new Uri(options.Value.PrometheusUrl!),
+                    BearerTokenFile.Reader(options.Value.TokenFile));
+                return new KeplerReader(prometheus, options, KeplerPipeline.Create(options.Value, sp.GetRequiredService<TimeProvider>()));
+            });
+            services.AddSingleton<PowerModelFitter>();
+            services.AddSingleton<KeplerService>();
+            services.AddHostedService<KeplerRefresher>();
+        }
 
         // Domain logic.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ScoringOptions>>().Value);
@@ -102,7 +127,8 @@ internal static class SchedulerServiceCollectionExtensions
 
         services.AddHealthChecks()
             .AddCheck<NodeCacheHealthCheck>("node-cache", tags: ["ready"])
-            .AddCheck<IntensityHealthCheck>("intensity", tags: ["ready"]);
+            .AddCheck<IntensityHealthCheck>("intensity", tags: ["ready"])
+            .AddCheck<KeplerHealthCheck>("kepler");
         return services;
     }
 

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using Prometheus;
+using Scheduler.Core.Power;
 using Scheduler.Core.Scoring;
 using Scheduler.Kubernetes.Nodes;
 using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Kepler;
+using Scheduler.Signals.Power;
 
 namespace Scheduler.Extender.Telemetry;
 
@@ -17,11 +20,21 @@ internal sealed class SchedulerMetrics
     private readonly Counter _faults;
     private readonly Counter _filteredNodes;
 
+    // One child per power source, indexed by the enum, so counting a scored node never allocates.
+    private readonly Counter.Child[] _scoredByPower;
+
     // Children resolved once per (zone, outcome): a labelled lookup per node would allocate on every
     // prioritize request, thousands of times.
     private readonly ConcurrentDictionary<(string Zone, ScoreOutcome Outcome), Histogram.Child> _scoreChildren = new();
 
-    public SchedulerMetrics(CollectorRegistry registry, IntensityCache intensities, IntensityService intensityService, INodeCache nodes, TimeProvider time)
+    public SchedulerMetrics(
+        CollectorRegistry registry,
+        IntensityCache intensities,
+        IntensityService intensityService,
+        INodeCache nodes,
+        MeasuredPowerCatalog measured,
+        TimeProvider time,
+        KeplerService? kepler = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var factory = Metrics.WithCustomRegistry(registry);
@@ -50,6 +63,38 @@ internal sealed class SchedulerMetrics
             "Age of each grid zone's newest forecast.",
             new GaugeConfiguration { LabelNames = ["zone", "source"] });
         var cachedNodes = factory.CreateGauge("carbon_node_cache_nodes", "Nodes in the node cache.");
+        var scoredByPower = factory.CreateCounter(
+            "carbon_extender_scored_nodes_total",
+            "Nodes scored, by where their power figures came from (Measured, MeasuredPeers, HardwareModel, Default).",
+            new CounterConfiguration { LabelNames = ["power_source"] });
+        _scoredByPower = Enum.GetValues<PowerSource>().Select(source => scoredByPower.WithLabels(source.ToString())).ToArray();
+        var powerSources = factory.CreateGauge(
+            "carbon_node_power_source_nodes",
+            "Nodes in the node cache by where their power profile comes from: Measured (Kepler), MeasuredPeers (Kepler, same-hardware nodes), HardwareModel or Default (fallbacks).",
+            new GaugeConfiguration { LabelNames = ["power_source"] });
+        var keplerNodes = factory.CreateGauge(
+            "carbon_kepler_nodes",
+            "Nodes with a fresh Kepler reading, by Kepler schema (Rewrite: 0.10+, Legacy: 0.7-0.9).",
+            new GaugeConfiguration { LabelNames = ["schema"] });
+        var keplerModels = factory.CreateGauge(
+            "carbon_kepler_power_models",
+            "Fitted node power models, by curve kind and whether fitted on the node's own history or its same-hardware peers'.",
+            new GaugeConfiguration { LabelNames = ["kind", "origin"] });
+        var keplerErrors = factory.CreateCounter(
+            "carbon_kepler_errors_total",
+            "Failed Kepler refreshes, by kind (Unavailable, Timeout, Rejected, Malformed, Auth, CircuitOpen).",
+            new CounterConfiguration { LabelNames = ["kind"] });
+        var keplerRepairs = factory.CreateCounter(
+            "carbon_kepler_counter_repairs_total",
+            "Kepler energy counter repairs while reading: wrap (RAPL range), reset (Kepler restart), glitch (implausible step dropped).",
+            new CounterConfiguration { LabelNames = ["kind"] });
+        var keplerLastReading = factory.CreateGauge(
+            "carbon_kepler_last_reading_timestamp_seconds",
+            "When Kepler readings last succeeded (Unix time).");
+        var keplerRefreshSeconds = factory.CreateGauge(
+            "carbon_kepler_refresh_duration_seconds",
+            "Duration of the last Kepler refresh, by what was refreshed (readings, models).",
+            new GaugeConfiguration { LabelNames = ["what"] });
         var providerErrors = factory.CreateCounter(
             "carbon_provider_errors_total",
             "Failed carbon-intensity provider refreshes, by provider and kind (Auth, RateLimited, Server, Timeout, Malformed, NoData).",
@@ -82,6 +127,49 @@ internal sealed class SchedulerMetrics
             }
 
             cachedNodes.Set(nodes.Count);
+            var bySource = new int[_scoredByPower.Length];
+            foreach (var node in nodes.Nodes)
+            {
+                bySource[(int)node.Power.Source]++;
+            }
+
+            foreach (var source in Enum.GetValues<PowerSource>())
+            {
+                powerSources.WithLabels(source.ToString()).Set(bySource[(int)source]);
+            }
+
+            if (kepler is not null)
+            {
+                foreach (var schema in Enum.GetValues<KeplerSchema>())
+                {
+                    keplerNodes.WithLabels(schema.ToString()).Set(measured.Readings.Values.Count(r => r.Schema == schema));
+                }
+
+                foreach (var kind in Enum.GetValues<PowerCurveKind>())
+                {
+                    keplerModels.WithLabels(kind.ToString(), "own").Set(measured.Models.Values.Count(m => m.Kind == kind && !m.FromPeers));
+                    keplerModels.WithLabels(kind.ToString(), "peers").Set(measured.Models.Values.Count(m => m.Kind == kind && m.FromPeers));
+                }
+
+                foreach (var (kind, count) in kepler.ErrorCounts)
+                {
+                    keplerErrors.WithLabels(kind).IncTo(count);
+                }
+
+                foreach (var (kind, count) in kepler.RepairCounts)
+                {
+                    keplerRepairs.WithLabels(kind).IncTo(count);
+                }
+
+                var status = kepler.Status;
+                if (status.LastReadingsAt is { } at)
+                {
+                    keplerLastReading.Set(at.ToUnixTimeMilliseconds() / 1000.0);
+                }
+
+                keplerRefreshSeconds.WithLabels("readings").Set(status.ReadingsSeconds);
+                keplerRefreshSeconds.WithLabels("models").Set(status.ModelsSeconds);
+            }
             foreach (var ((provider, kind), count) in intensityService.ErrorCounts())
             {
                 providerErrors.WithLabels(provider, kind.ToString()).IncTo(count);
@@ -121,6 +209,7 @@ internal sealed class SchedulerMetrics
             }
 
             child.Observe(score.Score);
+            _scoredByPower[(int)score.Reason.PowerSource].Inc();
         }
     }
 

@@ -11,6 +11,9 @@ public interface INodeCache
     /// <summary>The number of nodes known.</summary>
     int Count { get; }
 
+    /// <summary>Every node's description (a moment's view, for metrics).</summary>
+    IEnumerable<NodeDescription> Nodes { get; }
+
     /// <summary>The description of node <paramref name="name"/>, or <c>null</c> when it is not known.</summary>
     NodeDescription? Find(string name);
 }

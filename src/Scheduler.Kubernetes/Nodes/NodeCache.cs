@@ -3,11 +3,26 @@ using Scheduler.Core.Scoring;
 
 namespace Scheduler.Kubernetes.Nodes;
 
-/// <summary>The in-memory node cache, written by the inventory loader or the cluster watch.</summary>
-public sealed class NodeCache(NodeDescriber describer) : INodeCache
+/// <summary>
+/// The in-memory node cache, written by the inventory loader or the cluster watch. It keeps each
+/// node's facts beside its description, so that descriptions are rebuilt when measured power changes.
+/// </summary>
+public sealed class NodeCache : INodeCache
 {
-    private ConcurrentDictionary<string, NodeDescription> _nodes = new(StringComparer.Ordinal);
+    private readonly NodeDescriber _describer;
+    private ConcurrentDictionary<string, Entry> _nodes = new(StringComparer.Ordinal);
     private volatile bool _synced;
+
+    /// <summary>Creates the cache.</summary>
+    public NodeCache(NodeDescriber describer)
+    {
+        ArgumentNullException.ThrowIfNull(describer);
+        _describer = describer;
+        if (describer.Measured is { } measured)
+        {
+            measured.Changed += (_, _) => Redescribe();
+        }
+    }
 
     /// <inheritdoc />
     public bool IsSynced => _synced;
@@ -16,16 +31,19 @@ public sealed class NodeCache(NodeDescriber describer) : INodeCache
     public int Count => _nodes.Count;
 
     /// <inheritdoc />
-    public NodeDescription? Find(string name) => _nodes.TryGetValue(name, out var node) ? node : null;
+    public IEnumerable<NodeDescription> Nodes => _nodes.Values.Select(e => e.Description);
+
+    /// <inheritdoc />
+    public NodeDescription? Find(string name) => _nodes.TryGetValue(name, out var entry) ? entry.Description : null;
 
     /// <summary>Replaces every node at once (a full list) and marks the cache synced.</summary>
     public void ReplaceAll(IEnumerable<NodeFacts> nodes)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        var fresh = new ConcurrentDictionary<string, NodeDescription>(StringComparer.Ordinal);
+        var fresh = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            fresh[node.Name] = describer.Describe(node);
+            fresh[node.Name] = new Entry(node, _describer.Describe(node));
         }
 
         _nodes = fresh;
@@ -36,9 +54,22 @@ public sealed class NodeCache(NodeDescriber describer) : INodeCache
     public void Upsert(NodeFacts node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        _nodes[node.Name] = describer.Describe(node);
+        _nodes[node.Name] = new Entry(node, _describer.Describe(node));
     }
 
     /// <summary>Removes one node.</summary>
     public void Remove(string name) => _nodes.TryRemove(name, out _);
+
+    /// <summary>Describes every node again from its facts (measured power changed).</summary>
+    public void Redescribe()
+    {
+        var nodes = _nodes;
+        foreach (var (name, entry) in nodes)
+        {
+            // Only if the watch has not replaced the node meanwhile: its newer entry is already current.
+            nodes.TryUpdate(name, entry with { Description = _describer.Describe(entry.Facts) }, entry);
+        }
+    }
+
+    private sealed record Entry(NodeFacts Facts, NodeDescription Description);
 }

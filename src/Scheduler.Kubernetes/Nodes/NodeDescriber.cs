@@ -1,12 +1,19 @@
 using Scheduler.Core.Quantities;
 using Scheduler.Core.Scoring;
 using Scheduler.Signals.Hardware;
+using Scheduler.Signals.Power;
 
 namespace Scheduler.Kubernetes.Nodes;
 
-/// <summary>Turns what Kubernetes says of a node into what the scorer needs: its grid zone and power profile.</summary>
-public sealed class NodeDescriber(GridZoneResolver zones, HardwarePowerCatalog hardware, ScoringOptions scoring)
+/// <summary>
+/// Turns what Kubernetes says of a node into what the scorer needs: its grid zone and power profile,
+/// the profile measured through Kepler where there is one and the hardware model otherwise.
+/// </summary>
+public sealed class NodeDescriber(GridZoneResolver zones, HardwarePowerCatalog hardware, ScoringOptions scoring, IMeasuredPower? measured = null)
 {
+    /// <summary>The measured power laid over the hardware models, when configured.</summary>
+    public IMeasuredPower? Measured => measured;
+
     /// <summary>Describes <paramref name="node"/>. Never throws on odd labels or quantities: unknowns fall back to defaults.</summary>
     public NodeDescription Describe(NodeFacts node)
     {
@@ -24,7 +31,8 @@ public sealed class NodeDescriber(GridZoneResolver zones, HardwarePowerCatalog h
             Label(node.Labels, NodeLabels.InstanceType) ?? Label(node.Labels, NodeLabels.LegacyInstanceType),
             Label(node.Labels, NodeLabels.GpuProduct) ?? NodeLabels.VendorGpuProducts.Select(l => Label(node.Labels, l)).FirstOrDefault(v => v is not null),
             Label(node.Labels, NodeLabels.CpuClass));
-        return new NodeDescription(node.Name, zones.ZoneOf(node.Labels), hardware.Describe(facts));
+        var modelled = hardware.Describe(facts);
+        return new NodeDescription(node.Name, zones.ZoneOf(node.Labels), measured is null ? modelled : measured.Apply(node.Name, modelled));
     }
 
     private static double Quantity(IReadOnlyDictionary<string, string> resources, string name) =>

@@ -1,0 +1,506 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Scheduler.Core.Power;
+using Scheduler.Signals.Prometheus;
+
+namespace Scheduler.Signals.Kepler;
+
+/// <summary>
+/// Reads Kepler through Prometheus: which schema each exporter speaks, every node's current power
+/// and load, their history for the power models, and the energy of pods and nodes over a period.
+/// Energy comes from raw counter samples through <see cref="EnergyCounter"/>, so RAPL wraps, Kepler
+/// restarts and glitches are repaired exactly rather than by <c>increase()</c>'s extrapolation.
+/// Every query runs through the given resilience pipeline.
+/// </summary>
+public sealed class KeplerReader
+{
+    private readonly PrometheusClient _prometheus;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly KeplerOptions _options;
+    private readonly Dictionary<KeplerSchema, KeplerDialect> _dialects;
+
+    /// <summary>Creates a reader.</summary>
+    public KeplerReader(PrometheusClient prometheus, IOptions<KeplerOptions> options, ResiliencePipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _prometheus = prometheus;
+        _pipeline = pipeline;
+        _options = options.Value;
+        _dialects = new()
+        {
+            [KeplerSchema.Rewrite] = new RewriteDialect(_options),
+            [KeplerSchema.Legacy] = new LegacyDialect(_options),
+        };
+    }
+
+    private TimeSpan ReadingWindow => TimeSpan.FromSeconds(_options.ReadingWindowSeconds);
+
+    /// <summary>The schemas of the Kepler exporters Prometheus scrapes (both during an upgrade; none without Kepler).</summary>
+    /// <exception cref="PrometheusException">Prometheus failed.</exception>
+    public async Task<IReadOnlyList<KeplerSchema>> DetectSchemasAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var names = string.Join('|', _dialects.Values.Select(d => d.BuildInfoMetric));
+        var series = await QueryAsync($"count by (__name__) ({{__name__=~\"{names}\"}})", at, cancellationToken).ConfigureAwait(false);
+        var present = series.Select(s => s.Label("__name__")).ToHashSet(StringComparer.Ordinal);
+        return _dialects.Values.Where(d => present.Contains(d.BuildInfoMetric)).Select(d => d.Schema).ToArray();
+    }
+
+    /// <summary>Every node's reading at <paramref name="at"/>; a node seen in both schemas is read from the newer.</summary>
+    /// <exception cref="PrometheusException">Prometheus failed.</exception>
+    public async Task<IReadOnlyList<NodeReading>> ReadNodesAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var schemas = await DetectSchemasAsync(at, cancellationToken).ConfigureAwait(false);
+        var byNode = new Dictionary<string, NodeReading>(StringComparer.Ordinal);
+        foreach (var schema in schemas.OrderByDescending(s => s == KeplerSchema.Rewrite))
+        {
+            foreach (var reading in await ReadNodesAsync(_dialects[schema], at, cancellationToken).ConfigureAwait(false))
+            {
+                byNode.TryAdd(reading.Node, reading);
+            }
+        }
+
+        return byNode.Values.OrderBy(r => r.Node, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Every node's power and load over the history that ends at <paramref name="end"/>, for the power models.</summary>
+    /// <exception cref="PrometheusException">Prometheus failed.</exception>
+    public async Task<IReadOnlyList<NodeHistory>> ReadHistoryAsync(DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var step = TimeSpan.FromSeconds(_options.HistoryStepSeconds);
+        var start = end - TimeSpan.FromDays(_options.HistoryDays);
+
+        // Align to the step, so that consecutive refreshes ask for the same points (and caches help).
+        start = DateTimeOffset.FromUnixTimeSeconds(start.ToUnixTimeSeconds() / (long)step.TotalSeconds * (long)step.TotalSeconds);
+        var points = (int)((end - start).Ticks / step.Ticks) + 1;
+        var schemas = await DetectSchemasAsync(end, cancellationToken).ConfigureAwait(false);
+        var byNode = new Dictionary<string, NodeHistory>(StringComparer.Ordinal);
+        foreach (var schema in schemas.OrderByDescending(s => s == KeplerSchema.Rewrite))
+        {
+            var dialect = _dialects[schema];
+            var targets = await TargetsAsync(dialect, end, cancellationToken).ConfigureAwait(false);
+            var watts = RangeAsync(dialect.CpuWattsHistory(step), start, end, step, cancellationToken);
+            var load = RangeAsync(dialect.UtilisationHistory(step), start, end, step, cancellationToken);
+            var gpus = RangeAsync(dialect.GpuWattsHistory(step), start, end, step, cancellationToken);
+            await Task.WhenAll(watts, load, gpus).ConfigureAwait(false);
+
+            var cpu = Align(await watts.ConfigureAwait(false), dialect, targets, start, step, points);
+            var utilisation = Align(await load.ConfigureAwait(false), dialect, targets, start, step, points);
+            var gpuByNode = new Dictionary<string, Dictionary<string, double[]>>(StringComparer.Ordinal);
+            foreach (var series in await gpus.ConfigureAwait(false))
+            {
+                if (dialect.NodeOf(series, targets) is not { } node)
+                {
+                    continue;
+                }
+
+                if (!gpuByNode.TryGetValue(node, out var devices))
+                {
+                    gpuByNode[node] = devices = new Dictionary<string, double[]>(StringComparer.Ordinal);
+                }
+
+                devices[dialect.GpuIndexOf(series)] = ToArray(series, start, step, points);
+            }
+
+            foreach (var (node, values) in cpu)
+            {
+                if (byNode.ContainsKey(node))
+                {
+                    continue;
+                }
+
+                byNode[node] = new NodeHistory(
+                    node,
+                    schema,
+                    start,
+                    step,
+                    values,
+                    utilisation.TryGetValue(node, out var u) ? u : Filled(points),
+                    gpuByNode.TryGetValue(node, out var g) ? g : new Dictionary<string, double[]>());
+            }
+        }
+
+        return byNode.Values.OrderBy(h => h.Node, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// The energy Kepler attributed to each of <paramref name="pods"/> in <paramref name="namespace"/>
+    /// between <paramref name="from"/> and <paramref name="to"/>, over both of a pod's states
+    /// (running and terminated) and across Kepler restarts. Pods Kepler never saw are left out.
+    /// </summary>
+    /// <exception cref="PrometheusException">Prometheus failed.</exception>
+    public async Task<IReadOnlyList<PodEnergy>> ReadPodEnergyAsync(
+        string @namespace,
+        IReadOnlyCollection<string> pods,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        if (pods.Count == 0 || to <= from)
+        {
+            return [];
+        }
+
+        var window = to - from;
+        var schemas = await DetectSchemasAsync(to, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<(string, string), PodEnergy>();
+        foreach (var schema in schemas.OrderByDescending(s => s == KeplerSchema.Rewrite))
+        {
+            var dialect = _dialects[schema];
+            var cpuTask = QueryAsync(dialect.PodCpuEnergySamples(@namespace, pods, window), to, cancellationToken);
+            var gpuTask = QueryAsync(dialect.PodGpuEnergySamples(@namespace, pods, window), to, cancellationToken);
+            await Task.WhenAll(cpuTask, gpuTask).ConfigureAwait(false);
+            var cpu = PodCounters(dialect, await cpuTask.ConfigureAwait(false));
+            var gpu = PodCounters(dialect, await gpuTask.ConfigureAwait(false));
+            foreach (var (key, cpuEnergy) in cpu)
+            {
+                if (result.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                var gpuEnergy = gpu.TryGetValue(key, out var g) ? g : PodCounter.Empty;
+                var cpuJoules = cpuEnergy.Joules;
+                if (dialect.PodCpuIncludesGpu)
+                {
+                    cpuJoules = cpuJoules with { Value = Math.Max(0, cpuJoules.Value - gpuEnergy.Joules.Value) };
+                }
+
+                result[key] = new PodEnergy(
+                    key.Item1,
+                    key.Item2,
+                    cpuEnergy.Uid ?? gpuEnergy.Uid,
+                    cpuJoules,
+                    gpuEnergy.Joules,
+                    Min(cpuEnergy.FirstSeen, gpuEnergy.FirstSeen)!.Value,
+                    Max(cpuEnergy.LastSeen, gpuEnergy.LastSeen)!.Value,
+                    cpuEnergy.Terminated || gpuEnergy.Terminated,
+                    cpuEnergy.Repairs + gpuEnergy.Repairs);
+            }
+        }
+
+        return result.Values.OrderBy(p => p.Pod, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The energy node <paramref name="node"/> counted between <paramref name="from"/> and <paramref name="to"/>, or <c>null</c> when Kepler has no counter of it.</summary>
+    /// <exception cref="PrometheusException">Prometheus failed.</exception>
+    public async Task<NodeEnergy?> ReadNodeEnergyAsync(string node, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        if (to <= from)
+        {
+            return null;
+        }
+
+        var window = to - from;
+        var schemas = await DetectSchemasAsync(to, cancellationToken).ConfigureAwait(false);
+        foreach (var schema in schemas.OrderByDescending(s => s == KeplerSchema.Rewrite))
+        {
+            var dialect = _dialects[schema];
+            foreach (var matcher in dialect.NodeMatchers(node))
+            {
+                var cpuTask = QueryAsync(dialect.CpuEnergySamples(window, matcher), to, cancellationToken);
+                var gpuTask = QueryAsync(dialect.GpuEnergySamples(window, matcher), to, cancellationToken);
+                await Task.WhenAll(cpuTask, gpuTask).ConfigureAwait(false);
+                var cpuSeries = await cpuTask.ConfigureAwait(false);
+                if (cpuSeries.Count == 0)
+                {
+                    continue;
+                }
+
+                var cpu = Sum(cpuSeries, dialect, dialect.CpuCounterRules, s => dialect.CpuCounterKey(s));
+                var gpus = (await gpuTask.ConfigureAwait(false))
+                    .GroupBy(dialect.GpuIndexOf, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => Sum(g, dialect, dialect.GpuCounterRules, s => s.Label("mode") ?? string.Empty), StringComparer.Ordinal);
+                var repairs = gpus.Values.Aggregate(cpu.Repairs, (sum, g) => sum + g.Repairs);
+                return new NodeEnergy(
+                    node,
+                    cpu.From ?? from,
+                    cpu.To ?? to,
+                    cpu.Joules,
+                    gpus.ToDictionary(g => g.Key, g => g.Value.Joules, StringComparer.Ordinal),
+                    repairs);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<IReadOnlyList<NodeReading>> ReadNodesAsync(KeplerDialect dialect, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var window = ReadingWindow;
+        var targetsTask = TargetsAsync(dialect, at, cancellationToken);
+        var inventoryTask = QueryAsync(dialect.CpuInventory(), at, cancellationToken);
+        var cpuTask = QueryAsync(dialect.CpuEnergySamples(window), at, cancellationToken);
+        var activeTask = QueryAsync(dialect.CpuSplitWatts(window, active: true), at, cancellationToken);
+        var idleTask = QueryAsync(dialect.CpuSplitWatts(window, active: false), at, cancellationToken);
+        var loadTask = QueryAsync(dialect.Utilisation(window), at, cancellationToken);
+        var gpuTask = QueryAsync(dialect.GpuEnergySamples(window), at, cancellationToken);
+        var gpuIdleTask = QueryAsync(dialect.GpuSplitWatts(window, active: false), at, cancellationToken);
+        var gpuActiveTask = QueryAsync(dialect.GpuSplitWatts(window, active: true), at, cancellationToken);
+        await Task.WhenAll(targetsTask, inventoryTask, cpuTask, activeTask, idleTask, loadTask, gpuTask, gpuIdleTask, gpuActiveTask).ConfigureAwait(false);
+        var targets = await targetsTask.ConfigureAwait(false);
+
+        var cpu = (await cpuTask.ConfigureAwait(false))
+            .Select(s => (Node: dialect.NodeOf(s, targets), Series: s))
+            .Where(x => x.Node is not null)
+            .GroupBy(x => x.Node!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Sum(g.Select(x => x.Series), dialect, dialect.CpuCounterRules, dialect.CpuCounterKey), StringComparer.Ordinal);
+        var active = ByNode(await activeTask.ConfigureAwait(false), dialect, targets);
+        var idle = ByNode(await idleTask.ConfigureAwait(false), dialect, targets);
+        var load = ByNode(await loadTask.ConfigureAwait(false), dialect, targets);
+        var inventory = (await inventoryTask.ConfigureAwait(false))
+            .Select(s => (Node: dialect.NodeOf(s, targets), Series: s))
+            .Where(x => x.Node is not null && x.Series.Last is not null)
+            .GroupBy(x => x.Node!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (Cpus: (int)g.Sum(x => x.Series.Last!.Value), Model: g.Select(x => x.Series.Label(dialect.CpuModelLabel)).FirstOrDefault(m => m is not null)), StringComparer.Ordinal);
+        var gpus = GpuReadings(
+            dialect,
+            targets,
+            await gpuTask.ConfigureAwait(false),
+            await gpuIdleTask.ConfigureAwait(false),
+            await gpuActiveTask.ConfigureAwait(false));
+
+        var readings = new List<NodeReading>(cpu.Count);
+        foreach (var node in cpu.Keys.Union(gpus.Keys, StringComparer.Ordinal))
+        {
+            var cpuWatts = cpu.TryGetValue(node, out var c) && c.Watts is { } w ? w : (MeasuredValue?)null;
+            var nodeGpus = gpus.TryGetValue(node, out var g) ? g.Readings : [];
+            var repairs = (c?.Repairs ?? default) + (g.Repairs);
+            var (cpus, model) = inventory.TryGetValue(node, out var i) ? i : (0, null);
+            var quality = cpuWatts?.Quality ?? ReadingQuality.Measured;
+            readings.Add(new NodeReading(
+                node,
+                dialect.Schema,
+                at,
+                cpuWatts,
+                active.TryGetValue(node, out var a) ? new MeasuredValue(a, quality) : null,
+                idle.TryGetValue(node, out var d) ? new MeasuredValue(d, quality) : null,
+                load.TryGetValue(node, out var u) ? Math.Clamp(u, 0, 1) : null,
+                cpus > 0 ? cpus : null,
+                model,
+                nodeGpus,
+                repairs));
+        }
+
+        return readings;
+    }
+
+    private static Dictionary<string, (IReadOnlyList<GpuReading> Readings, CounterRepairs Repairs)> GpuReadings(
+        KeplerDialect dialect,
+        IReadOnlyDictionary<string, string> targets,
+        List<PromSeries> energy,
+        List<PromSeries> idle,
+        List<PromSeries> active)
+    {
+        static Dictionary<(string, string), (double Watts, string? Product)> Split(List<PromSeries> series, KeplerDialect dialect, IReadOnlyDictionary<string, string> targets)
+        {
+            var split = new Dictionary<(string, string), (double, string?)>();
+            foreach (var s in series)
+            {
+                if (dialect.NodeOf(s, targets) is { } node && s.Last is { } value)
+                {
+                    split[(node, dialect.GpuIndexOf(s))] = (value, s.Label("gpu_name"));
+                }
+            }
+
+            return split;
+        }
+
+        var idleByGpu = Split(idle, dialect, targets);
+        var activeByGpu = Split(active, dialect, targets);
+        var result = new Dictionary<string, (IReadOnlyList<GpuReading>, CounterRepairs)>(StringComparer.Ordinal);
+        foreach (var byNode in energy.Where(s => dialect.NodeOf(s, targets) is not null).GroupBy(s => dialect.NodeOf(s, targets)!, StringComparer.Ordinal))
+        {
+            var readings = new List<GpuReading>();
+            var repairs = default(CounterRepairs);
+            foreach (var device in byNode.GroupBy(dialect.GpuIndexOf, StringComparer.Ordinal).OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                var sum = Sum(device, dialect, dialect.GpuCounterRules, s => s.Label("mode") ?? string.Empty);
+                repairs += sum.Repairs;
+                if (sum.Watts is not { } watts)
+                {
+                    continue;
+                }
+
+                var key = (byNode.Key, device.Key);
+                var product = device.Select(s => s.Label("gpu_name")).FirstOrDefault(p => p is not null);
+                readings.Add(new GpuReading(
+                    device.Key,
+                    product,
+                    watts,
+                    idleByGpu.TryGetValue(key, out var i) ? new MeasuredValue(i.Watts, watts.Quality) : null,
+                    activeByGpu.TryGetValue(key, out var a) ? new MeasuredValue(a.Watts, watts.Quality) : null));
+            }
+
+            result[byNode.Key] = (readings, repairs);
+        }
+
+        return result;
+    }
+
+    // The counters of one device or node (zones, sockets, modes) read one by one and added up.
+    private static CounterSum Sum(IEnumerable<PromSeries> series, KeplerDialect dialect, CounterRules rules, Func<PromSeries, string> counterKey)
+    {
+        var joules = new MeasuredValue(0, ReadingQuality.Measured);
+        var repairs = default(CounterRepairs);
+        DateTimeOffset? from = null, to = null;
+        double? seconds = null;
+        foreach (var counter in series.GroupBy(counterKey, StringComparer.Ordinal))
+        {
+            var samples = CounterSamples.Merge(counter);
+            var increase = EnergyCounter.Increase(samples, rules);
+            if (increase.Seconds <= 0)
+            {
+                continue;
+            }
+
+            var quality = increase.IsMeasured && counter.All(s => dialect.QualityOf(s) == ReadingQuality.Measured) ? ReadingQuality.Measured : ReadingQuality.Estimated;
+            joules += new MeasuredValue(increase.Joules, quality);
+            repairs += CounterRepairs.Of(increase);
+            from = Min(from, increase.From);
+            to = Max(to, increase.To);
+
+            // Counters are scraped together, so their spans agree; the power is each one's own mean.
+            seconds = Math.Max(seconds ?? 0, increase.Seconds);
+        }
+
+        return new CounterSum(joules, seconds, repairs, from, to);
+    }
+
+    private static Dictionary<(string Namespace, string Pod), PodCounter> PodCounters(KeplerDialect dialect, List<PromSeries> series)
+    {
+        var result = new Dictionary<(string, string), PodCounter>();
+        var counters = series
+            .Select(s => (Pod: dialect.PodOf(s), Series: s))
+            .Where(x => x.Pod.Namespace is not null && x.Pod.Pod is not null)
+            .GroupBy(x => (x.Pod.Namespace!, x.Pod.Pod!));
+        foreach (var pod in counters)
+        {
+            var total = PodCounter.Empty;
+            foreach (var counter in pod.GroupBy(x => x.Pod.CounterKey, StringComparer.Ordinal))
+            {
+                // Running then terminated: one counter in two series. It started at zero when Kepler
+                // first saw the pod (or restarted), so its first value is energy too.
+                var samples = CounterSamples.Merge(counter.Select(x => x.Series));
+                var increase = EnergyCounter.Increase(samples, dialect.PodCounterRules, countsFromZero: true);
+                if (increase.From is null)
+                {
+                    continue;
+                }
+
+                var quality = increase.IsMeasured && counter.All(x => dialect.QualityOf(x.Series) == ReadingQuality.Measured) ? ReadingQuality.Measured : ReadingQuality.Estimated;
+                total = new PodCounter(
+                    total.Joules + new MeasuredValue(increase.Joules, quality),
+                    total.Uid ?? counter.Select(x => x.Pod.Uid).FirstOrDefault(u => u is not null),
+                    Min(total.FirstSeen, increase.From),
+                    Max(total.LastSeen, increase.To),
+                    total.Terminated || counter.Any(x => x.Pod.Terminated),
+                    total.Repairs + CounterRepairs.Of(increase));
+            }
+
+            if (total.FirstSeen is not null)
+            {
+                result[pod.Key] = total;
+            }
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, double> ByNode(List<PromSeries> series, KeplerDialect dialect, IReadOnlyDictionary<string, string> targets)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var s in series)
+        {
+            if (dialect.NodeOf(s, targets) is { } node && s.Last is { } value)
+            {
+                result[node] = value;
+            }
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, double[]> Align(List<PromSeries> series, KeplerDialect dialect, IReadOnlyDictionary<string, string> targets, DateTimeOffset start, TimeSpan step, int points)
+    {
+        var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var s in series)
+        {
+            if (dialect.NodeOf(s, targets) is { } node)
+            {
+                result[node] = ToArray(s, start, step, points);
+            }
+        }
+
+        return result;
+    }
+
+    private static double[] ToArray(PromSeries series, DateTimeOffset start, TimeSpan step, int points)
+    {
+        var values = Filled(points);
+        foreach (var point in series.Points)
+        {
+            var index = (int)Math.Round((point.At - start).Ticks / (double)step.Ticks);
+            if (index >= 0 && index < points)
+            {
+                values[index] = point.Value;
+            }
+        }
+
+        return values;
+    }
+
+    private static double[] Filled(int points)
+    {
+        var values = new double[points];
+        Array.Fill(values, double.NaN);
+        return values;
+    }
+
+    // Scrape target -> node, for the legacy series that carry only the target (container metrics).
+    private async Task<IReadOnlyDictionary<string, string>> TargetsAsync(KeplerDialect dialect, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (dialect.Schema != KeplerSchema.Legacy)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var series = await QueryAsync("group by (instance, exported_instance) (kepler_node_cpu_scaling_frequency_hertz)", at, cancellationToken).ConfigureAwait(false);
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var s in series)
+        {
+            if (s.Label("instance") is { } instance && s.Label("exported_instance") is { } node)
+            {
+                targets[instance] = node;
+            }
+        }
+
+        return targets;
+    }
+
+    private async Task<List<PromSeries>> QueryAsync(string promql, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await _pipeline.ExecuteAsync(
+            static async (state, token) => await state.Prometheus.QueryAsync(state.Promql, state.At, token).ConfigureAwait(false),
+            (Prometheus: _prometheus, Promql: promql, At: at),
+            cancellationToken).ConfigureAwait(false);
+
+    private async Task<List<PromSeries>> RangeAsync(string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken) =>
+        await _pipeline.ExecuteAsync(
+            static async (state, token) => await state.Prometheus.QueryRangeAsync(state.Promql, state.Start, state.End, state.Step, token).ConfigureAwait(false),
+            (Prometheus: _prometheus, Promql: promql, Start: start, End: end, Step: step),
+            cancellationToken).ConfigureAwait(false);
+
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private sealed record CounterSum(MeasuredValue Joules, double? Seconds, CounterRepairs Repairs, DateTimeOffset? From, DateTimeOffset? To)
+    {
+        public MeasuredValue? Watts => Seconds is > 0 ? Joules with { Value = Joules.Value / Seconds.Value } : null;
+    }
+
+    private sealed record PodCounter(MeasuredValue Joules, string? Uid, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, bool Terminated, CounterRepairs Repairs)
+    {
+        public static PodCounter Empty { get; } = new(new MeasuredValue(0, ReadingQuality.Measured), null, null, null, false, default);
+    }
+}

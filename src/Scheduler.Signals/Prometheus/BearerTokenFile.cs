@@ -1,0 +1,27 @@
+namespace Scheduler.Signals.Prometheus;
+
+/// <summary>A bearer token kept in a file (a mounted Secret or a service-account token).</summary>
+public static class BearerTokenFile
+{
+    /// <summary>
+    /// A reader of the token in <paramref name="path"/>, read on every call so a rotated token is
+    /// picked up without a restart; <c>null</c> tokens when no path is configured.
+    /// </summary>
+    public static Func<string?> Reader(string? path) => () =>
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var token = File.ReadAllText(path).Trim();
+            return token.Length > 0 ? token : throw new PrometheusException(PrometheusErrorKind.Auth, $"the token file {path} is empty");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PrometheusException(PrometheusErrorKind.Auth, $"the token file {path} cannot be read: {e.Message}", e);
+        }
+    };
+}

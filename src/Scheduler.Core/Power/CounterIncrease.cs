@@ -4,7 +4,7 @@ namespace Scheduler.Core.Power;
 /// <param name="MeasuredJoules">The energy read from the counter, in joules.</param>
 /// <param name="EstimatedJoules">
 /// The energy of the gaps a restart left (from the last reading before it to the restart, which the
-/// new counter never saw), estimated from the mean power of the rest, in joules.
+/// new counter never saw), estimated from the power of the steps around each gap, in joules.
 /// </param>
 /// <param name="From">The first sample's time, or <c>null</c> without samples.</param>
 /// <param name="To">The last sample's time, or <c>null</c> without samples.</param>

@@ -27,9 +27,8 @@ public static class EnergyCounter
         var joules = countsFromZero ? Math.Max(0, samples[0].Joules) : 0;
         int wraps = 0, resets = 0, glitches = 0;
 
-        // Steps read whole (for the mean power), and the steps a restart cut short, to fill afterwards.
-        double steadyJoules = 0, steadySeconds = 0;
-        List<(double Seconds, double Seen)>? gaps = null;
+        // Every step taken, in order, so that a restart's gap can be filled from the power around it.
+        List<(bool Reset, double Joules, double Seconds)>? steps = null;
         var baseline = samples[0];
 
         // A sample that looked implausible against the baseline; the next sample tells whether it was
@@ -44,7 +43,7 @@ public static class EnergyCounter
             {
                 joules += step.Joules;
                 Tally(step.Kind, ref wraps, ref resets);
-                Account(step.Kind, step.Joules, (current.At - baseline.At).TotalSeconds, ref steadyJoules, ref steadySeconds, ref gaps);
+                (steps ??= []).Add((step.Kind == StepKind.Reset, step.Joules, (current.At - baseline.At).TotalSeconds));
                 if (suspect is not null)
                 {
                     glitches++;
@@ -64,7 +63,7 @@ public static class EnergyCounter
                     glitches++;
                     joules += fromSuspect.Joules;
                     Tally(fromSuspect.Kind, ref wraps, ref resets);
-                    Account(fromSuspect.Kind, fromSuspect.Joules, (current.At - earlier.At).TotalSeconds, ref steadyJoules, ref steadySeconds, ref gaps);
+                    (steps ??= []).Add((fromSuspect.Kind == StepKind.Reset, fromSuspect.Joules, (current.At - earlier.At).TotalSeconds));
                     baseline = current;
                     suspect = null;
                     continue;
@@ -84,30 +83,53 @@ public static class EnergyCounter
             glitches++;
         }
 
-        var estimated = 0.0;
-        if (gaps is not null && steadySeconds > 0)
-        {
-            var meanWatts = steadyJoules / steadySeconds;
-            foreach (var (seconds, seen) in gaps)
-            {
-                estimated += Math.Max(0, (meanWatts * seconds) - seen);
-            }
-        }
-
+        var estimated = steps is null ? 0 : EstimateGaps(steps);
         return new CounterIncrease(joules, estimated, samples[0].At, samples[^1].At, wraps, resets, glitches);
     }
 
-    private static void Account(StepKind kind, double joules, double seconds, ref double steadyJoules, ref double steadySeconds, ref List<(double, double)>? gaps)
+    // A restart loses the energy from the last reading before it to the restart itself. It is
+    // estimated from the power of the nearest whole steps on either side (the load around a
+    // restart is more like the load at the restart than the run's mean is), less what the new
+    // counter did see.
+    private static double EstimateGaps(List<(bool Reset, double Joules, double Seconds)> steps)
     {
-        if (kind == StepKind.Reset)
+        var estimated = 0.0;
+        for (var i = 0; i < steps.Count; i++)
         {
-            (gaps ??= []).Add((seconds, joules));
+            if (!steps[i].Reset)
+            {
+                continue;
+            }
+
+            var before = Nearest(steps, i, -1);
+            var after = Nearest(steps, i, +1);
+            var watts = (before, after) switch
+            {
+                ({ } b, { } a) => (b + a) / 2,
+                ({ } b, null) => b,
+                (null, { } a) => a,
+                _ => (double?)null,
+            };
+            if (watts is { } w)
+            {
+                estimated += Math.Max(0, (w * steps[i].Seconds) - steps[i].Joules);
+            }
         }
-        else
+
+        return estimated;
+    }
+
+    private static double? Nearest(List<(bool Reset, double Joules, double Seconds)> steps, int from, int direction)
+    {
+        for (var j = from + direction; j >= 0 && j < steps.Count; j += direction)
         {
-            steadyJoules += joules;
-            steadySeconds += seconds;
+            if (!steps[j].Reset && steps[j].Seconds > 0)
+            {
+                return steps[j].Joules / steps[j].Seconds;
+            }
         }
+
+        return null;
     }
 
     private static void Tally(StepKind kind, ref int wraps, ref int resets)

@@ -118,9 +118,22 @@ internal static class PrometheusResponseReader
             }
             else
             {
-                // A scalar or string: the result itself is [time, "value"].
+                // A scalar or string: the result itself is [time, "value"], and we stand on the time.
+                if (reader.TokenType != JsonTokenType.Number)
+                {
+                    throw new JsonException("a scalar result is not [time, value]");
+                }
+
+                var seconds = reader.GetDouble();
+                Expect(ref reader, JsonTokenType.String);
+                var value = ParseValue(reader.ValueSpan);
+                Expect(ref reader, JsonTokenType.EndArray);
                 var points = new List<PromPoint>(1);
-                AddPoint(ref reader, points, alreadyOpen: true);
+                if (double.IsFinite(value))
+                {
+                    points.Add(new PromPoint(Time(seconds), value));
+                }
+
                 series.Add(new PromSeries(new Dictionary<string, string>(), points));
             }
         }
@@ -186,9 +199,11 @@ internal static class PrometheusResponseReader
         Expect(ref reader, JsonTokenType.EndArray);
         if (double.IsFinite(value))
         {
-            points.Add(new PromPoint(DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000)), value));
+            points.Add(new PromPoint(Time(seconds), value));
         }
     }
+
+    private static DateTimeOffset Time(double unixSeconds) => DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(unixSeconds * 1000));
 
     private static double ParseValue(ReadOnlySpan<byte> text)
     {

@@ -40,10 +40,19 @@ public class EnergyCounterTests
         Assert.Equal(1, result.Resets);
         Assert.Equal(100 + 40 + 100, result.MeasuredJoules, 9);
 
-        // The 60 J the restarted counter never saw are filled from the mean power of the whole steps.
+        // The 60 J the restarted counter never saw are filled from the power of the steps around the gap.
         Assert.Equal(60, result.EstimatedJoules, 9);
         Assert.Equal(300, result.Joules, 9);
         Assert.False(result.IsMeasured);
+    }
+
+    [Fact]
+    public void Increase_GapAfterARestart_IsFilledFromThePowerAroundItNotTheRunsMean()
+    {
+        // 10 W, a restart, 10 W, then the load stops: the flat tail must not dilute the gap's estimate.
+        var result = EnergyCounter.Increase(Samples(1_000, 1_100, 40, 140, 140, 140, 140), NoWrap);
+
+        Assert.Equal(60, result.EstimatedJoules, 9);
     }
 
     [Fact]

@@ -24,14 +24,16 @@ internal sealed class LegacyDialect(KeplerOptions options) : KeplerDialect(optio
 
     public override bool PodCpuIncludesGpu => true;
 
-    private string DomainMetrics
+    private string[] Domains
     {
         get
         {
             var domains = Options.Zones.Intersect(LegacyDomains).ToArray();
-            return $"__name__=~\"kepler_node_({string.Join('|', domains.Length > 0 ? domains : ["package"])})_joules_total\"";
+            return domains.Length > 0 ? domains : ["package"];
         }
     }
+
+    private string DomainMetrics => $"__name__=~\"kepler_node_({string.Join('|', Domains)})_joules_total\"";
 
     public override string CpuEnergySamples(TimeSpan window, string? nodeMatcher = null) =>
         $"{{{DomainMetrics}{And(nodeMatcher)}}}[{PromQl.Duration(window)}]";
@@ -40,7 +42,7 @@ internal sealed class LegacyDialect(KeplerOptions options) : KeplerDialect(optio
         [$"exported_instance={PromQl.Quote(node)}", $"instance={PromQl.Quote(node)}"];
 
     public override string CpuSplitWatts(TimeSpan window, bool active) =>
-        $"sum by (exported_instance, instance) (rate({{{DomainMetrics},mode=\"{(active ? "dynamic" : "idle")}\"}}[{PromQl.Duration(window)}]))";
+        DomainSum(window, $"mode=\"{(active ? "dynamic" : "idle")}\"");
 
     // Busy cores from eBPF CPU time over the CPUs Kepler reports a frequency for.
     public override string Utilisation(TimeSpan window) =>
@@ -56,8 +58,7 @@ internal sealed class LegacyDialect(KeplerOptions options) : KeplerDialect(optio
     public override string GpuSplitWatts(TimeSpan window, bool active) =>
         $"sum by (exported_instance, instance, index) (rate(kepler_node_gpu_joules_total{{mode=\"{(active ? "dynamic" : "idle")}\"}}[{PromQl.Duration(window)}]))";
 
-    public override string CpuWattsHistory(TimeSpan step) =>
-        $"sum by (exported_instance, instance) (rate({{{DomainMetrics}}}[{PromQl.Duration(step)}]))";
+    public override string CpuWattsHistory(TimeSpan step) => DomainSum(step, null);
 
     public override string UtilisationHistory(TimeSpan step) => Utilisation(step);
 
@@ -69,6 +70,18 @@ internal sealed class LegacyDialect(KeplerOptions options) : KeplerDialect(optio
 
     public override string PodGpuEnergySamples(string @namespace, IReadOnlyCollection<string> pods, TimeSpan window) =>
         $"kepler_container_gpu_joules_total{{container_namespace={PromQl.Quote(@namespace)},pod_name=~{PromQl.AnyOf(pods)}}}[{PromQl.Duration(window)}]";
+
+    // rate() drops the metric name, so rating several domains in one selector would collide; each
+    // domain is summed per node on its own and added, a node without a domain (no DRAM) adding 0.
+    private string DomainSum(TimeSpan window, string? matcher)
+    {
+        var sums = Domains
+            .Select(d => $"sum by (exported_instance, instance) (rate(kepler_node_{d}_joules_total{{{matcher}}}[{PromQl.Duration(window)}]))")
+            .ToArray();
+        return sums.Length == 1
+            ? sums[0]
+            : sums[0] + string.Concat(sums.Skip(1).Select(s => $" + on (exported_instance, instance) ({s} or {sums[0]} * 0)"));
+    }
 
     public override string? NodeOf(PromSeries series, IReadOnlyDictionary<string, string> targets)
     {

@@ -37,8 +37,11 @@ internal sealed class RewriteDialect(KeplerOptions options) : KeplerDialect(opti
     public override string GpuSplitWatts(TimeSpan window, bool active) =>
         $"max by (node_name, gpu, gpu_name) (avg_over_time(kepler_node_gpu_{(active ? "active" : "idle")}_watts[{PromQl.Duration(window)}]))";
 
+    // Kepler's own active and idle counters never wrap (the raw RAPL one does); rate() drops their
+    // names, so each is summed per node on its own before they are added.
     public override string CpuWattsHistory(TimeSpan step) =>
-        $"sum by (node_name) (rate({{__name__=~\"kepler_node_cpu_(active|idle)_joules_total\",{ZoneMatcher}}}[{PromQl.Duration(step)}]))";
+        $"sum by (node_name) (rate(kepler_node_cpu_active_joules_total{{{ZoneMatcher}}}[{PromQl.Duration(step)}]))"
+        + $" + on (node_name) sum by (node_name) (rate(kepler_node_cpu_idle_joules_total{{{ZoneMatcher}}}[{PromQl.Duration(step)}]))";
 
     public override string UtilisationHistory(TimeSpan step) => Utilisation(step);
 

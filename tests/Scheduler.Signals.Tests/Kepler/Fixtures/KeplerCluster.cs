@@ -25,6 +25,9 @@ public abstract class KeplerCluster : IAsyncLifetime
     /// <summary>When the script started (before the first scrape).</summary>
     public DateTimeOffset Started { get; private set; }
 
+    /// <summary>When the exporters were frozen: readings up to here see the load still running.</summary>
+    public DateTimeOffset FrozenAt { get; private set; }
+
     /// <summary>A reader of this Prometheus with the given options (default: the shipped ones).</summary>
     public KeplerReader Reader(KeplerOptions? options = null) =>
         new(new PrometheusClient(Http, new Uri(Prometheus.Url)), Options.Create(options ?? new KeplerOptions { PrometheusUrl = Prometheus.Url }), ResiliencePipeline.Empty);
@@ -63,6 +66,7 @@ public abstract class KeplerCluster : IAsyncLifetime
             await ScriptAsync(ScrapesAsync);
 
             // Frozen: two more scrapes serve the final values, so Prometheus holds everything served.
+            FrozenAt = DateTimeOffset.UtcNow;
             foreach (var exporter in _exporters)
             {
                 exporter.Simulation.Freeze();

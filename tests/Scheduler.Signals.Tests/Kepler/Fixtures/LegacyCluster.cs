@@ -29,6 +29,7 @@ public sealed class LegacyCluster : KeplerCluster
             exporter.Simulation.RestartKepler();
         }
 
-        await scrapes(4);
+        // Long enough after the restart for a reading window of 5 s to lie wholly after it.
+        await scrapes(7);
     }
 }

@@ -393,6 +393,14 @@ public sealed class SimulatedKepler
             w.Sample(0, [.. ContainerLabels(pod), Label("mode", "idle"), Label("source", string.Empty)]);
         }
 
+        // The GPU share of that total, as legacy Kepler exports it beside the total.
+        w.Family("kepler_container_gpu_joules_total", "counter", "Aggregated value in gpu value from nvidia");
+        foreach (var pod in pods)
+        {
+            w.Sample(pod.KeplerGpuJoules, [.. ContainerLabels(pod), Label("mode", "dynamic"), Label("source", "nvidia")]);
+            w.Sample(0, [.. ContainerLabels(pod), Label("mode", "idle"), Label("source", "nvidia")]);
+        }
+
         // The CPU time no pod ran goes to Kepler's system_processes container; with several nodes in one exporter it is their sum.
         w.Family("kepler_container_bpf_cpu_time_ms_total", "counter", "Aggregated value in bpf_cpu_time_ms value from bpf");
         foreach (var pod in pods)

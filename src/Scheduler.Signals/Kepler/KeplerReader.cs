@@ -35,15 +35,25 @@ public sealed class KeplerReader
 
     private TimeSpan ReadingWindow => TimeSpan.FromSeconds(_options.ReadingWindowSeconds);
 
-    /// <summary>The schemas of the Kepler exporters Prometheus scrapes (both during an upgrade; none without Kepler).</summary>
+    /// <summary>
+    /// The schemas of the Kepler exporters Prometheus scraped in the <paramref name="lookback"/> before
+    /// <paramref name="at"/> (both during an upgrade; none without Kepler).
+    /// </summary>
     /// <exception cref="PrometheusException">Prometheus failed.</exception>
-    public async Task<IReadOnlyList<KeplerSchema>> DetectSchemasAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<KeplerSchema>> DetectSchemasAsync(DateTimeOffset at, TimeSpan lookback, CancellationToken cancellationToken)
     {
-        var names = string.Join('|', _dialects.Values.Select(d => d.BuildInfoMetric));
-        var series = await QueryAsync($"count by (__name__) ({{__name__=~\"{names}\"}})", at, cancellationToken).ConfigureAwait(false);
-        var present = series.Select(s => s.Label("__name__")).ToHashSet(StringComparer.Ordinal);
-        return _dialects.Values.Where(d => present.Contains(d.BuildInfoMetric)).Select(d => d.Schema).ToArray();
+        // One query per build-info metric: the *_over_time functions drop the metric name, so one
+        // query over both could not tell them apart.
+        var dialects = _dialects.Values.ToArray();
+        var found = await Task.WhenAll(dialects.Select(d =>
+            QueryAsync($"count(last_over_time({d.BuildInfoMetric}[{PromQl.Duration(lookback)}]))", at, cancellationToken))).ConfigureAwait(false);
+        return dialects.Where((d, i) => found[i].Any(s => s.Last > 0)).Select(d => d.Schema).ToArray();
     }
+
+    /// <summary>The schemas of the Kepler exporters Prometheus scrapes now.</summary>
+    /// <exception cref="PrometheusException">Prometheus failed.</exception>
+    public Task<IReadOnlyList<KeplerSchema>> DetectSchemasAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        DetectSchemasAsync(at, ReadingWindow, cancellationToken);
 
     /// <summary>Every node's reading at <paramref name="at"/>; a node seen in both schemas is read from the newer.</summary>
     /// <exception cref="PrometheusException">Prometheus failed.</exception>
@@ -72,12 +82,12 @@ public sealed class KeplerReader
         // Align to the step, so that consecutive refreshes ask for the same points (and caches help).
         start = DateTimeOffset.FromUnixTimeSeconds(start.ToUnixTimeSeconds() / (long)step.TotalSeconds * (long)step.TotalSeconds);
         var points = (int)((end - start).Ticks / step.Ticks) + 1;
-        var schemas = await DetectSchemasAsync(end, cancellationToken).ConfigureAwait(false);
+        var schemas = await DetectSchemasAsync(end, end - start, cancellationToken).ConfigureAwait(false);
         var byNode = new Dictionary<string, NodeHistory>(StringComparer.Ordinal);
         foreach (var schema in schemas.OrderByDescending(s => s == KeplerSchema.Rewrite))
         {
             var dialect = _dialects[schema];
-            var targets = await TargetsAsync(dialect, end, cancellationToken).ConfigureAwait(false);
+            var targets = await TargetsAsync(dialect, end, end - start, cancellationToken).ConfigureAwait(false);
             var watts = RangeAsync(dialect.CpuWattsHistory(step), start, end, step, cancellationToken);
             var load = RangeAsync(dialect.UtilisationHistory(step), start, end, step, cancellationToken);
             var gpus = RangeAsync(dialect.GpuWattsHistory(step), start, end, step, cancellationToken);
@@ -142,7 +152,7 @@ public sealed class KeplerReader
         }
 
         var window = to - from;
-        var schemas = await DetectSchemasAsync(to, cancellationToken).ConfigureAwait(false);
+        var schemas = await DetectSchemasAsync(to, window, cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<(string, string), PodEnergy>();
         foreach (var schema in schemas.OrderByDescending(s => s == KeplerSchema.Rewrite))
         {
@@ -192,7 +202,7 @@ public sealed class KeplerReader
         }
 
         var window = to - from;
-        var schemas = await DetectSchemasAsync(to, cancellationToken).ConfigureAwait(false);
+        var schemas = await DetectSchemasAsync(to, window, cancellationToken).ConfigureAwait(false);
         foreach (var schema in schemas.OrderByDescending(s => s == KeplerSchema.Rewrite))
         {
             var dialect = _dialects[schema];
@@ -228,7 +238,7 @@ public sealed class KeplerReader
     private async Task<IReadOnlyList<NodeReading>> ReadNodesAsync(KeplerDialect dialect, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var window = ReadingWindow;
-        var targetsTask = TargetsAsync(dialect, at, cancellationToken);
+        var targetsTask = TargetsAsync(dialect, at, window, cancellationToken);
         var inventoryTask = QueryAsync(dialect.CpuInventory(), at, cancellationToken);
         var cpuTask = QueryAsync(dialect.CpuEnergySamples(window), at, cancellationToken);
         var activeTask = QueryAsync(dialect.CpuSplitWatts(window, active: true), at, cancellationToken);
@@ -458,14 +468,17 @@ public sealed class KeplerReader
     }
 
     // Scrape target -> node, for the legacy series that carry only the target (container metrics).
-    private async Task<IReadOnlyDictionary<string, string>> TargetsAsync(KeplerDialect dialect, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, string>> TargetsAsync(KeplerDialect dialect, DateTimeOffset at, TimeSpan lookback, CancellationToken cancellationToken)
     {
         if (dialect.Schema != KeplerSchema.Legacy)
         {
             return new Dictionary<string, string>();
         }
 
-        var series = await QueryAsync("group by (instance, exported_instance) (kepler_node_cpu_scaling_frequency_hertz)", at, cancellationToken).ConfigureAwait(false);
+        var series = await QueryAsync(
+            $"group by (instance, exported_instance) (last_over_time(kepler_node_cpu_scaling_frequency_hertz[{PromQl.Duration(lookback)}]))",
+            at,
+            cancellationToken).ConfigureAwait(false);
         var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var s in series)
         {

@@ -93,6 +93,14 @@ public sealed partial class KeplerService(
             var now = time.GetUtcNow();
             var histories = await reader.ReadHistoryAsync(now, cancellationToken).ConfigureAwait(false);
             var models = fitter.FitAll(histories, catalog.HardwareKeys());
+            if (models.Count == 0 && catalog.Models.Count > 0)
+            {
+                // Prometheus answered, but with no usable history (its retention was cut, Kepler's
+                // job renamed): the last models stay, since a node's hardware has not changed.
+                LogNoHistory(logger, histories.Count);
+                return;
+            }
+
             catalog.UpdateModels(models);
             _status = _status with { LastModelsAt = now, ModelsSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds };
             var fromPeers = models.Count(m => m.FromPeers);
@@ -137,6 +145,9 @@ public sealed partial class KeplerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Nodes} nodes' Kepler readings went stale; they are scored with the hardware models")]
     private static partial void LogStale(ILogger logger, int nodes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kepler history of {Histories} nodes gave no power model; the previous models are kept")]
+    private static partial void LogNoHistory(ILogger logger, int histories);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Power models fitted for {Models} nodes ({FromPeers} from same-hardware peers) out of {Histories} with history")]
     private static partial void LogModels(ILogger logger, int models, int fromPeers, int histories);

@@ -128,7 +128,7 @@ internal static class SchedulerServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<NodeCacheHealthCheck>("node-cache", tags: ["ready"])
             .AddCheck<IntensityHealthCheck>("intensity", tags: ["ready"])
-            .AddCheck<KeplerHealthCheck>("kepler");
+            .AddCheck<KeplerHealthCheck>("kepler", tags: ["ready"]);
         return services;
     }
 

@@ -204,6 +204,11 @@ public sealed class PowerModelFitter(IOptions<KeplerOptions> options)
         {
             var watts = history.CpuWatts[i];
             var load = history.Utilisation[i];
+            if (StartsASeries(history.CpuWatts, i))
+            {
+                continue;
+            }
+
             if (double.IsFinite(watts) && double.IsFinite(load) && watts >= 0 && watts <= _options.MaxCpuWatts && load is >= 0 and <= 1)
             {
                 u.Add(load);
@@ -223,7 +228,7 @@ public sealed class PowerModelFitter(IOptions<KeplerOptions> options)
         var active = new List<double>();
         foreach (var device in history.GpuWatts.Values)
         {
-            var watts = device.Where(w => double.IsFinite(w) && w >= 0 && w <= _options.MaxGpuWatts).ToArray();
+            var watts = device.Where((w, i) => !StartsASeries(device, i) && double.IsFinite(w) && w >= 0 && w <= _options.MaxGpuWatts).ToArray();
             if (watts.Length < _options.MinHistoryPoints)
             {
                 continue;
@@ -244,6 +249,11 @@ public sealed class PowerModelFitter(IOptions<KeplerOptions> options)
 
         return idle.Count == 0 ? null : new GpuPowerFit(idle.Count, idle.Average(), active.Count > 0 ? active.Average() : null);
     }
+
+    // The first point of a series, or the first after a gap, is a rate over a window the counter
+    // only partly covered (Kepler or the node had just started): Prometheus extrapolates it short.
+    private static bool StartsASeries(double[] values, int i) =>
+        double.IsFinite(values[i]) && (i == 0 || !double.IsFinite(values[i - 1]));
 
     private sealed record Points(double[] Utilisation, double[] Watts, double Days)
     {

@@ -166,7 +166,8 @@ public class PowerModelFitterTests
 
         var model = Fitter().Fit(history, "k")!;
 
-        Assert.Equal(508, model.Points);
+        // The first point after the gap is a partial window, and is left out with the gap.
+        Assert.Equal(507, model.Points);
         Assert.Equal(400, model.Curve.MaxWatts, 0);
     }
 

@@ -56,4 +56,14 @@ public class HealthAndMetricsTests(ExtenderServerFixture fixture) : IClassFixtur
 
         Assert.Contains("Carbon:Zones:PL", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_BadKeplerSettings_FailsNamingThem()
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            ExtenderServer.StartAsync(null, "--Kepler:PrometheusUrl", "prometheus:9090", "--Kepler:CpuZones", ""));
+
+        Assert.Contains("Kepler:PrometheusUrl 'prometheus:9090' is not an absolute http(s) URL.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Kepler:CpuZones names no zone", e.Message, StringComparison.Ordinal);
+    }
 }

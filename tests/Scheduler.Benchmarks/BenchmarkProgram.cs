@@ -1,24 +1,34 @@
+using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using Scheduler.Benchmarks.KeplerRefresh;
 
 namespace Scheduler.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks (BenchmarkDotNet's command line, e.g. <c>--filter '*'</c>), or with
-/// <c>--describe</c> prints the workload they measure.
+/// <c>--describe</c> prints the workload they measure, or with <c>kepler-refresh</c> measures a Kepler
+/// refresh against a real Prometheus.
 /// </summary>
 internal static class BenchmarkProgram
 {
-    public static void Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args is ["--describe"])
+        switch (args)
         {
-            WorkloadDescription.Print();
-            return;
+            case ["--describe"]:
+                WorkloadDescription.Print();
+                return 0;
+            case [KeplerRefreshBenchmark.Command, .. var options]:
+                return await KeplerRefreshBenchmark.RunAsync(options);
+            case [KeplerExporterFarm.Command, var nodes, var seed]:
+                // The child process of kepler-refresh that serves the live exporters.
+                return await KeplerExporterFarm.RunAsync(int.Parse(nodes, CultureInfo.InvariantCulture), int.Parse(seed, CultureInfo.InvariantCulture));
         }
 
         // One summary for the whole run: the three classes are read together in docs/benchmarks.md.
         var config = DefaultConfig.Instance.WithOptions(ConfigOptions.JoinSummary);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args, config);
+        return 0;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Polly;
 using Scheduler.Core.Power;
@@ -18,6 +19,7 @@ public sealed class KeplerReader
     private readonly ResiliencePipeline _pipeline;
     private readonly KeplerOptions _options;
     private readonly Dictionary<KeplerSchema, KeplerDialect> _dialects;
+    private readonly ConcurrentDictionary<KeplerSchema, CachedInventory> _inventory = new();
 
     /// <summary>Creates a reader.</summary>
     public KeplerReader(PrometheusClient prometheus, IOptions<KeplerOptions> options, ResiliencePipeline pipeline)
@@ -239,7 +241,6 @@ public sealed class KeplerReader
     {
         var window = ReadingWindow;
         var targetsTask = TargetsAsync(dialect, at, window, cancellationToken);
-        var inventoryTask = QueryAsync(dialect.CpuInventory(), at, cancellationToken);
         var cpuTask = QueryAsync(dialect.CpuEnergySamples(window), at, cancellationToken);
         var activeTask = QueryAsync(dialect.CpuSplitWatts(window, active: true), at, cancellationToken);
         var idleTask = QueryAsync(dialect.CpuSplitWatts(window, active: false), at, cancellationToken);
@@ -247,7 +248,7 @@ public sealed class KeplerReader
         var gpuTask = QueryAsync(dialect.GpuEnergySamples(window), at, cancellationToken);
         var gpuIdleTask = QueryAsync(dialect.GpuSplitWatts(window, active: false), at, cancellationToken);
         var gpuActiveTask = QueryAsync(dialect.GpuSplitWatts(window, active: true), at, cancellationToken);
-        await Task.WhenAll(targetsTask, inventoryTask, cpuTask, activeTask, idleTask, loadTask, gpuTask, gpuIdleTask, gpuActiveTask).ConfigureAwait(false);
+        await Task.WhenAll(targetsTask, cpuTask, activeTask, idleTask, loadTask, gpuTask, gpuIdleTask, gpuActiveTask).ConfigureAwait(false);
         var targets = await targetsTask.ConfigureAwait(false);
 
         var cpu = (await cpuTask.ConfigureAwait(false))
@@ -258,11 +259,7 @@ public sealed class KeplerReader
         var active = ByNode(await activeTask.ConfigureAwait(false), dialect, targets);
         var idle = ByNode(await idleTask.ConfigureAwait(false), dialect, targets);
         var load = ByNode(await loadTask.ConfigureAwait(false), dialect, targets);
-        var inventory = (await inventoryTask.ConfigureAwait(false))
-            .Select(s => (Node: dialect.NodeOf(s, targets), Series: s))
-            .Where(x => x.Node is not null && x.Series.Last is not null)
-            .GroupBy(x => x.Node!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (Cpus: (int)g.Sum(x => x.Series.Last!.Value), Model: g.Select(x => x.Series.Label(dialect.CpuModelLabel)).FirstOrDefault(m => m is not null)), StringComparer.Ordinal);
+        var inventory = await InventoryAsync(dialect, targets, cpu.Keys, at, cancellationToken).ConfigureAwait(false);
         var gpus = GpuReadings(
             dialect,
             targets,
@@ -293,6 +290,51 @@ public sealed class KeplerReader
         }
 
         return readings;
+    }
+
+    // CPU count and model per node. They change only with the hardware, and the query touches one
+    // series per logical CPU of the fleet (the costliest of a reading by far), so its answer is kept
+    // for a model refresh interval, or asked again sooner (at most every 5 minutes) for new nodes.
+    private async Task<IReadOnlyDictionary<string, (int Cpus, string? Model)>> InventoryAsync(
+        KeplerDialect dialect,
+        IReadOnlyDictionary<string, string> targets,
+        IEnumerable<string> nodes,
+        DateTimeOffset at,
+        CancellationToken cancellationToken)
+    {
+        var cached = _inventory.TryGetValue(dialect.Schema, out var c) ? c : null;
+        if (cached is not null && at >= cached.At)
+        {
+            var age = at - cached.At;
+            var complete = nodes.All(cached.Nodes.ContainsKey);
+            if (age < TimeSpan.FromMinutes(_options.ModelRefreshMinutes) && (complete || age < TimeSpan.FromMinutes(5)))
+            {
+                return cached.Nodes;
+            }
+        }
+
+        List<PromSeries> series;
+        try
+        {
+            series = await QueryAsync(dialect.CpuInventory(), at, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PrometheusException e) when (e.Kind == PrometheusErrorKind.Rejected)
+        {
+            // A join Prometheus refuses (several nodes behind one scrape target) costs only the
+            // hardware keys, not the readings.
+            return cached?.Nodes ?? new Dictionary<string, (int, string?)>();
+        }
+
+        var inventory = series
+            .Select(s => (Node: dialect.NodeOf(s, targets), Series: s))
+            .Where(x => x.Node is not null && x.Series.Last is not null)
+            .GroupBy(x => x.Node!, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => (Cpus: (int)g.Sum(x => x.Series.Last!.Value), Model: g.Select(x => x.Series.Label(dialect.CpuModelLabel)).FirstOrDefault(m => m is not null)),
+                StringComparer.Ordinal);
+        _inventory[dialect.Schema] = new CachedInventory(at, inventory);
+        return inventory;
     }
 
     private static Dictionary<string, (IReadOnlyList<GpuReading> Readings, CounterRepairs Repairs)> GpuReadings(
@@ -506,6 +548,8 @@ public sealed class KeplerReader
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private sealed record CachedInventory(DateTimeOffset At, IReadOnlyDictionary<string, (int Cpus, string? Model)> Nodes);
 
     private sealed record CounterSum(MeasuredValue Joules, double? Seconds, CounterRepairs Repairs, DateTimeOffset? From, DateTimeOffset? To)
     {

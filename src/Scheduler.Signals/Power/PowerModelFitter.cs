@@ -57,7 +57,9 @@ public sealed class PowerModelFitter(IOptions<KeplerOptions> options)
         }
 
         // Nodes of the same hardware learn from each other: a new node gets the pooled curve of its
-        // peers (its own points included) until its own history is long enough.
+        // peers (its own points included) until its own history is long enough. The pooled curve is
+        // the same for every new node of a kind, so it is fitted once per kind.
+        var pooledByHardware = new Dictionary<string, FittedPowerModel?>(StringComparer.Ordinal);
         foreach (var (history, _) in pending)
         {
             var key = hardwareKeys.TryGetValue(history.Node, out var k) ? k : null;
@@ -66,9 +68,14 @@ public sealed class PowerModelFitter(IOptions<KeplerOptions> options)
                 continue;
             }
 
-            if (Fit(Points.Pool(group, MaxPooledPoints), history.Node, key, fromPeers: true, Gpus(history)) is { } pooled)
+            if (!pooledByHardware.TryGetValue(key, out var pooled))
             {
-                models.Add(pooled);
+                pooledByHardware[key] = pooled = Fit(Points.Pool(group, MaxPooledPoints), string.Empty, key, fromPeers: true, gpu: null);
+            }
+
+            if (pooled is not null)
+            {
+                models.Add(pooled with { Node = history.Node, Gpu = Gpus(history) });
             }
         }
 

@@ -33,7 +33,7 @@ public sealed class PrometheusClient
     /// <summary>Evaluates <paramref name="promql"/> at <paramref name="at"/>: an instant vector, or the raw samples of a range selector.</summary>
     /// <exception cref="PrometheusException">The query failed.</exception>
     public Task<List<PromSeries>> QueryAsync(string promql, DateTimeOffset at, CancellationToken cancellationToken) =>
-        PostAsync(_query, [new("query", promql), new("time", Seconds(at))], cancellationToken);
+        PostAsync(_query, [new("query", promql), new("time", Seconds(at))], 0, cancellationToken);
 
     /// <summary>Evaluates <paramref name="promql"/> at every <paramref name="step"/> from <paramref name="start"/> to <paramref name="end"/>.</summary>
     /// <exception cref="PrometheusException">The query failed.</exception>
@@ -41,12 +41,13 @@ public sealed class PrometheusClient
         PostAsync(
             _queryRange,
             [new("query", promql), new("start", Seconds(start)), new("end", Seconds(end)), new("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture))],
+            step > TimeSpan.Zero && end > start ? (int)Math.Min(11_000, ((end - start).Ticks / step.Ticks) + 1) : 0,
             cancellationToken);
 
     private static string Seconds(DateTimeOffset time) =>
         (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
-    private async Task<List<PromSeries>> PostAsync(Uri uri, KeyValuePair<string, string>[] form, CancellationToken cancellationToken)
+    private async Task<List<PromSeries>> PostAsync(Uri uri, KeyValuePair<string, string>[] form, int pointsPerSeries, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -58,7 +59,7 @@ public sealed class PrometheusClient
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 throw new PrometheusException(PrometheusErrorKind.Auth, $"{uri.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}: check the bearer token");
@@ -74,7 +75,7 @@ public sealed class PrometheusClient
                 throw new PrometheusException(kind, $"{uri.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}");
             }
 
-            var series = PrometheusResponseReader.Read(body);
+            var series = PrometheusResponseReader.Read(body.Span, pointsPerSeries);
             if (!response.IsSuccessStatusCode)
             {
                 throw new PrometheusException(PrometheusErrorKind.Malformed, $"{uri.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} with a success body");
@@ -94,6 +95,21 @@ public sealed class PrometheusClient
         {
             throw new PrometheusException(PrometheusErrorKind.Unavailable, $"{uri.GetLeftPart(UriPartial.Path)}: the connection failed while reading: {e.Message}", e);
         }
+    }
+
+    // The body in a buffer of its own: HttpContent's buffering rents from the shared array pool, which
+    // keeps an hourly history answer's tens of megabytes alive long after it was read.
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var length = response.Content.Headers.ContentLength;
+        using var buffer = new MemoryStream(length is > 0 and < int.MaxValue ? (int)length.Value : 64 * 1024);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     private static bool IsJson(HttpResponseMessage response) =>

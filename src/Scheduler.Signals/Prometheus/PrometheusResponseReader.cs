@@ -11,12 +11,17 @@ namespace Scheduler.Signals.Prometheus;
 internal static class PrometheusResponseReader
 {
     /// <summary>The series of a successful answer.</summary>
+    /// <param name="json">The answer's bytes.</param>
+    /// <param name="pointsPerSeries">
+    /// The points each series is expected to have (a range query's steps), so their lists are sized
+    /// once instead of growing by doubling; 0 when unknown.
+    /// </param>
     /// <exception cref="PrometheusException">The answer is an error (kind from its <c>errorType</c>) or not the API's JSON.</exception>
-    public static List<PromSeries> Read(ReadOnlySpan<byte> json)
+    public static List<PromSeries> Read(ReadOnlySpan<byte> json, int pointsPerSeries = 0)
     {
         try
         {
-            return ReadDocument(json);
+            return ReadDocument(json, pointsPerSeries);
         }
         catch (JsonException e)
         {
@@ -36,7 +41,7 @@ internal static class PrometheusResponseReader
         _ => PrometheusErrorKind.Rejected,
     };
 
-    private static List<PromSeries> ReadDocument(ReadOnlySpan<byte> json)
+    private static List<PromSeries> ReadDocument(ReadOnlySpan<byte> json, int pointsPerSeries)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         Expect(ref reader, JsonTokenType.StartObject);
@@ -62,7 +67,7 @@ internal static class PrometheusResponseReader
             else if (reader.ValueTextEquals("data"u8))
             {
                 Next(ref reader);
-                series = ReadData(ref reader);
+                series = ReadData(ref reader, pointsPerSeries);
             }
             else
             {
@@ -84,7 +89,7 @@ internal static class PrometheusResponseReader
         return series;
     }
 
-    private static List<PromSeries> ReadData(ref Utf8JsonReader reader)
+    private static List<PromSeries> ReadData(ref Utf8JsonReader reader, int pointsPerSeries)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -112,7 +117,7 @@ internal static class PrometheusResponseReader
                 // A vector or a matrix: one object per series.
                 do
                 {
-                    series.Add(ReadSeries(ref reader));
+                    series.Add(ReadSeries(ref reader, pointsPerSeries));
                 }
                 while (Next(ref reader) == JsonTokenType.StartObject);
             }
@@ -141,10 +146,10 @@ internal static class PrometheusResponseReader
         return series;
     }
 
-    private static PromSeries ReadSeries(ref Utf8JsonReader reader)
+    private static PromSeries ReadSeries(ref Utf8JsonReader reader, int pointsPerSeries)
     {
         Dictionary<string, string> labels = new(StringComparer.Ordinal);
-        var points = new List<PromPoint>();
+        var points = new List<PromPoint>(pointsPerSeries);
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("metric"u8))

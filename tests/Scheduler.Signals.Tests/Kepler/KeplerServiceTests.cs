@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Scheduler.Signals.Kepler;
@@ -60,6 +61,43 @@ public sealed class KeplerServiceTests
 
         Assert.Same(model, catalog.Models["n1"]);
         Assert.Null(service.Status.LastError);
+    }
+
+    [Fact]
+    public async Task RefreshReadings_InventoryJoinRefused_StillReadsThePower()
+    {
+        // Prometheus refuses the CPU inventory's join when one scrape target serves several nodes
+        // (422, "many-to-many matching not allowed"); every other query answers.
+        await using var prometheus = await LoopbackApp.StartAsync(async context =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            string query = form["query"]!;
+            context.Response.ContentType = "application/json";
+            if (query.Contains("kepler_node_cpu_info", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = 422;
+                await context.Response.WriteAsync("{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"found duplicate series for the match group {instance=\\\"10.0.0.1:28282\\\"} on the right hand-side of the operation: many-to-many matching not allowed: matching labels must be unique on one side\"}");
+                return;
+            }
+
+            var result = query switch
+            {
+                _ when query.StartsWith("count(last_over_time(kepler_build_info", StringComparison.Ordinal) => "[{\"metric\":{},\"value\":[1795400000,\"2\"]}]",
+                _ when query.StartsWith("kepler_node_cpu_joules_total", StringComparison.Ordinal) =>
+                    "[{\"metric\":{\"__name__\":\"kepler_node_cpu_joules_total\",\"node_name\":\"n1\",\"zone\":\"package\",\"path\":\"/sys/class/powercap/intel-rapl:0\"},\"values\":[[1795399940,\"1000\"],[1795399970,\"4000\"],[1795400000,\"7000\"]]}]",
+                _ => "[]",
+            };
+            var type = query.Contains('[', StringComparison.Ordinal) && !query.Contains('(', StringComparison.Ordinal) ? "matrix" : "vector";
+            await context.Response.WriteAsync($"{{\"status\":\"success\",\"data\":{{\"resultType\":\"{type}\",\"result\":{result}}}}}");
+        });
+        var (service, catalog) = Service(prometheus.Url, new KeplerOptions());
+
+        await service.RefreshReadingsAsync(default);
+
+        Assert.Null(service.Status.LastError);
+        var reading = catalog.Readings["n1"];
+        Assert.Equal(100, reading.CpuWatts!.Value.Value, 9);
+        Assert.Null(reading.Cpus);
     }
 
     private static (KeplerService Service, MeasuredPowerCatalog Catalog) Service(string url, KeplerOptions settings)

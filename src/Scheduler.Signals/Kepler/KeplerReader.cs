@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Polly;
-using Scheduler.Core.Power;
 using Scheduler.Signals.Prometheus;
 
 namespace Scheduler.Signals.Kepler;
@@ -9,7 +8,7 @@ namespace Scheduler.Signals.Kepler;
 /// <summary>
 /// Reads Kepler through Prometheus: which schema each exporter speaks, every node's current power
 /// and load, their history for the power models, and the energy of pods and nodes over a period.
-/// Energy comes from raw counter samples through <see cref="EnergyCounter"/>, so RAPL wraps, Kepler
+/// Energy comes from raw counter samples through <see cref="Core.Power.EnergyCounter"/>, so RAPL wraps, Kepler
 /// restarts and glitches are repaired exactly rather than by <c>increase()</c>'s extrapolation.
 /// Every query runs through the given resilience pipeline.
 /// </summary>
@@ -95,8 +94,8 @@ public sealed class KeplerReader
             var gpus = RangeAsync(dialect.GpuWattsHistory(step), start, end, step, cancellationToken);
             await Task.WhenAll(watts, load, gpus).ConfigureAwait(false);
 
-            var cpu = Align(await watts.ConfigureAwait(false), dialect, targets, start, step, points);
-            var utilisation = Align(await load.ConfigureAwait(false), dialect, targets, start, step, points);
+            var cpu = HistoryGrid.Align(await watts.ConfigureAwait(false), dialect, targets, start, step, points);
+            var utilisation = HistoryGrid.Align(await load.ConfigureAwait(false), dialect, targets, start, step, points);
             var gpuByNode = new Dictionary<string, Dictionary<string, double[]>>(StringComparer.Ordinal);
             foreach (var series in await gpus.ConfigureAwait(false))
             {
@@ -110,7 +109,7 @@ public sealed class KeplerReader
                     gpuByNode[node] = devices = new Dictionary<string, double[]>(StringComparer.Ordinal);
                 }
 
-                devices[dialect.GpuIndexOf(series)] = ToArray(series, start, step, points);
+                devices[dialect.GpuIndexOf(series)] = HistoryGrid.ToArray(series, start, step, points);
             }
 
             foreach (var (node, values) in cpu)
@@ -126,7 +125,7 @@ public sealed class KeplerReader
                     start,
                     step,
                     values,
-                    utilisation.TryGetValue(node, out var u) ? u : Filled(points),
+                    utilisation.TryGetValue(node, out var u) ? u : HistoryGrid.Filled(points),
                     gpuByNode.TryGetValue(node, out var g) ? g : new Dictionary<string, double[]>());
             }
         }
@@ -162,8 +161,8 @@ public sealed class KeplerReader
             var cpuTask = QueryAsync(dialect.PodCpuEnergySamples(@namespace, pods, window), to, cancellationToken);
             var gpuTask = QueryAsync(dialect.PodGpuEnergySamples(@namespace, pods, window), to, cancellationToken);
             await Task.WhenAll(cpuTask, gpuTask).ConfigureAwait(false);
-            var cpu = PodCounters(dialect, await cpuTask.ConfigureAwait(false));
-            var gpu = PodCounters(dialect, await gpuTask.ConfigureAwait(false));
+            var cpu = KeplerCounters.PodCounters(dialect, await cpuTask.ConfigureAwait(false));
+            var gpu = KeplerCounters.PodCounters(dialect, await gpuTask.ConfigureAwait(false));
             foreach (var (key, cpuEnergy) in cpu)
             {
                 if (result.ContainsKey(key))
@@ -171,7 +170,7 @@ public sealed class KeplerReader
                     continue;
                 }
 
-                var gpuEnergy = gpu.TryGetValue(key, out var g) ? g : PodCounter.Empty;
+                var gpuEnergy = gpu.TryGetValue(key, out var g) ? g : KeplerCounters.PodCounter.Empty;
                 var cpuJoules = cpuEnergy.Joules;
                 if (dialect.PodCpuIncludesGpu)
                 {
@@ -184,8 +183,8 @@ public sealed class KeplerReader
                     cpuEnergy.Uid ?? gpuEnergy.Uid,
                     cpuJoules,
                     gpuEnergy.Joules,
-                    Min(cpuEnergy.FirstSeen, gpuEnergy.FirstSeen)!.Value,
-                    Max(cpuEnergy.LastSeen, gpuEnergy.LastSeen)!.Value,
+                    KeplerCounters.Min(cpuEnergy.FirstSeen, gpuEnergy.FirstSeen)!.Value,
+                    KeplerCounters.Max(cpuEnergy.LastSeen, gpuEnergy.LastSeen)!.Value,
                     cpuEnergy.Terminated || gpuEnergy.Terminated,
                     cpuEnergy.Repairs + gpuEnergy.Repairs);
             }
@@ -219,10 +218,10 @@ public sealed class KeplerReader
                     continue;
                 }
 
-                var cpu = Sum(cpuSeries, dialect, dialect.CpuCounterRules, s => dialect.CpuCounterKey(s));
+                var cpu = KeplerCounters.Sum(cpuSeries, dialect, dialect.CpuCounterRules, s => dialect.CpuCounterKey(s));
                 var gpus = (await gpuTask.ConfigureAwait(false))
                     .GroupBy(dialect.GpuIndexOf, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => Sum(g, dialect, dialect.GpuCounterRules, s => s.Label("mode") ?? string.Empty), StringComparer.Ordinal);
+                    .ToDictionary(g => g.Key, g => KeplerCounters.Sum(g, dialect, dialect.GpuCounterRules, s => s.Label("mode") ?? string.Empty), StringComparer.Ordinal);
                 var repairs = gpus.Values.Aggregate(cpu.Repairs, (sum, g) => sum + g.Repairs);
                 return new NodeEnergy(
                     node,
@@ -255,12 +254,12 @@ public sealed class KeplerReader
             .Select(s => (Node: dialect.NodeOf(s, targets), Series: s))
             .Where(x => x.Node is not null)
             .GroupBy(x => x.Node!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => Sum(g.Select(x => x.Series), dialect, dialect.CpuCounterRules, dialect.CpuCounterKey), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => KeplerCounters.Sum(g.Select(x => x.Series), dialect, dialect.CpuCounterRules, dialect.CpuCounterKey), StringComparer.Ordinal);
         var active = ByNode(await activeTask.ConfigureAwait(false), dialect, targets);
         var idle = ByNode(await idleTask.ConfigureAwait(false), dialect, targets);
         var load = ByNode(await loadTask.ConfigureAwait(false), dialect, targets);
         var inventory = await InventoryAsync(dialect, targets, cpu.Keys, at, cancellationToken).ConfigureAwait(false);
-        var gpus = GpuReadings(
+        var gpus = KeplerCounters.GpuReadings(
             dialect,
             targets,
             await gpuTask.ConfigureAwait(false),
@@ -337,128 +336,6 @@ public sealed class KeplerReader
         return inventory;
     }
 
-    private static Dictionary<string, (IReadOnlyList<GpuReading> Readings, CounterRepairs Repairs)> GpuReadings(
-        KeplerDialect dialect,
-        IReadOnlyDictionary<string, string> targets,
-        List<PromSeries> energy,
-        List<PromSeries> idle,
-        List<PromSeries> active)
-    {
-        static Dictionary<(string, string), (double Watts, string? Product)> Split(List<PromSeries> series, KeplerDialect dialect, IReadOnlyDictionary<string, string> targets)
-        {
-            var split = new Dictionary<(string, string), (double, string?)>();
-            foreach (var s in series)
-            {
-                if (dialect.NodeOf(s, targets) is { } node && s.Last is { } value)
-                {
-                    split[(node, dialect.GpuIndexOf(s))] = (value, s.Label("gpu_name"));
-                }
-            }
-
-            return split;
-        }
-
-        var idleByGpu = Split(idle, dialect, targets);
-        var activeByGpu = Split(active, dialect, targets);
-        var result = new Dictionary<string, (IReadOnlyList<GpuReading>, CounterRepairs)>(StringComparer.Ordinal);
-        foreach (var byNode in energy.Where(s => dialect.NodeOf(s, targets) is not null).GroupBy(s => dialect.NodeOf(s, targets)!, StringComparer.Ordinal))
-        {
-            var readings = new List<GpuReading>();
-            var repairs = default(CounterRepairs);
-            foreach (var device in byNode.GroupBy(dialect.GpuIndexOf, StringComparer.Ordinal).OrderBy(d => d.Key, StringComparer.Ordinal))
-            {
-                var sum = Sum(device, dialect, dialect.GpuCounterRules, s => s.Label("mode") ?? string.Empty);
-                repairs += sum.Repairs;
-                if (sum.Watts is not { } watts)
-                {
-                    continue;
-                }
-
-                var key = (byNode.Key, device.Key);
-                var product = device.Select(s => s.Label("gpu_name")).FirstOrDefault(p => p is not null);
-                readings.Add(new GpuReading(
-                    device.Key,
-                    product,
-                    watts,
-                    idleByGpu.TryGetValue(key, out var i) ? new MeasuredValue(i.Watts, watts.Quality) : null,
-                    activeByGpu.TryGetValue(key, out var a) ? new MeasuredValue(a.Watts, watts.Quality) : null));
-            }
-
-            result[byNode.Key] = (readings, repairs);
-        }
-
-        return result;
-    }
-
-    // The counters of one device or node (zones, sockets, modes) read one by one and added up.
-    private static CounterSum Sum(IEnumerable<PromSeries> series, KeplerDialect dialect, CounterRules rules, Func<PromSeries, string> counterKey)
-    {
-        var joules = new MeasuredValue(0, ReadingQuality.Measured);
-        var repairs = default(CounterRepairs);
-        DateTimeOffset? from = null, to = null;
-        double? seconds = null;
-        foreach (var counter in series.GroupBy(counterKey, StringComparer.Ordinal))
-        {
-            var samples = CounterSamples.Merge(counter);
-            var increase = EnergyCounter.Increase(samples, rules);
-            if (increase.Seconds <= 0)
-            {
-                continue;
-            }
-
-            var quality = increase.IsMeasured && counter.All(s => dialect.QualityOf(s) == ReadingQuality.Measured) ? ReadingQuality.Measured : ReadingQuality.Estimated;
-            joules += new MeasuredValue(increase.Joules, quality);
-            repairs += CounterRepairs.Of(increase);
-            from = Min(from, increase.From);
-            to = Max(to, increase.To);
-
-            // Counters are scraped together, so their spans agree; the power is each one's own mean.
-            seconds = Math.Max(seconds ?? 0, increase.Seconds);
-        }
-
-        return new CounterSum(joules, seconds, repairs, from, to);
-    }
-
-    private static Dictionary<(string Namespace, string Pod), PodCounter> PodCounters(KeplerDialect dialect, List<PromSeries> series)
-    {
-        var result = new Dictionary<(string, string), PodCounter>();
-        var counters = series
-            .Select(s => (Pod: dialect.PodOf(s), Series: s))
-            .Where(x => x.Pod.Namespace is not null && x.Pod.Pod is not null)
-            .GroupBy(x => (x.Pod.Namespace!, x.Pod.Pod!));
-        foreach (var pod in counters)
-        {
-            var total = PodCounter.Empty;
-            foreach (var counter in pod.GroupBy(x => x.Pod.CounterKey, StringComparer.Ordinal))
-            {
-                // Running then terminated: one counter in two series. It started at zero when Kepler
-                // first saw the pod (or restarted), so its first value is energy too.
-                var samples = CounterSamples.Merge(counter.Select(x => x.Series));
-                var increase = EnergyCounter.Increase(samples, dialect.PodCounterRules, countsFromZero: true);
-                if (increase.From is null)
-                {
-                    continue;
-                }
-
-                var quality = increase.IsMeasured && counter.All(x => dialect.QualityOf(x.Series) == ReadingQuality.Measured) ? ReadingQuality.Measured : ReadingQuality.Estimated;
-                total = new PodCounter(
-                    total.Joules + new MeasuredValue(increase.Joules, quality),
-                    total.Uid ?? counter.Select(x => x.Pod.Uid).FirstOrDefault(u => u is not null),
-                    Min(total.FirstSeen, increase.From),
-                    Max(total.LastSeen, increase.To),
-                    total.Terminated || counter.Any(x => x.Pod.Terminated),
-                    total.Repairs + CounterRepairs.Of(increase));
-            }
-
-            if (total.FirstSeen is not null)
-            {
-                result[pod.Key] = total;
-            }
-        }
-
-        return result;
-    }
-
     private static Dictionary<string, double> ByNode(List<PromSeries> series, KeplerDialect dialect, IReadOnlyDictionary<string, string> targets)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -471,42 +348,6 @@ public sealed class KeplerReader
         }
 
         return result;
-    }
-
-    private static Dictionary<string, double[]> Align(List<PromSeries> series, KeplerDialect dialect, IReadOnlyDictionary<string, string> targets, DateTimeOffset start, TimeSpan step, int points)
-    {
-        var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        foreach (var s in series)
-        {
-            if (dialect.NodeOf(s, targets) is { } node)
-            {
-                result[node] = ToArray(s, start, step, points);
-            }
-        }
-
-        return result;
-    }
-
-    private static double[] ToArray(PromSeries series, DateTimeOffset start, TimeSpan step, int points)
-    {
-        var values = Filled(points);
-        foreach (var point in series.Points)
-        {
-            var index = (int)Math.Round((point.At - start).Ticks / (double)step.Ticks);
-            if (index >= 0 && index < points)
-            {
-                values[index] = point.Value;
-            }
-        }
-
-        return values;
-    }
-
-    private static double[] Filled(int points)
-    {
-        var values = new double[points];
-        Array.Fill(values, double.NaN);
-        return values;
     }
 
     // Scrape target -> node, for the legacy series that carry only the target (container metrics).
@@ -545,19 +386,7 @@ public sealed class KeplerReader
             (Prometheus: _prometheus, Promql: promql, Start: start, End: end, Step: step),
             cancellationToken).ConfigureAwait(false);
 
-    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
-
-    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
-
     private sealed record CachedInventory(DateTimeOffset At, IReadOnlyDictionary<string, (int Cpus, string? Model)> Nodes);
 
-    private sealed record CounterSum(MeasuredValue Joules, double? Seconds, CounterRepairs Repairs, DateTimeOffset? From, DateTimeOffset? To)
-    {
-        public MeasuredValue? Watts => Seconds is > 0 ? Joules with { Value = Joules.Value / Seconds.Value } : null;
-    }
 
-    private sealed record PodCounter(MeasuredValue Joules, string? Uid, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, bool Terminated, CounterRepairs Repairs)
-    {
-        public static PodCounter Empty { get; } = new(new MeasuredValue(0, ReadingQuality.Measured), null, null, null, false, default);
-    }
 }

@@ -24,7 +24,7 @@ public sealed class LegacyReaderTests(LegacyCluster cluster) : IClassFixture<Leg
         var energy = (await cluster.Reader().ReadNodeEnergyAsync("old-1", From, To, default))!;
 
         var served = cluster.LastServed("old-1").CpuJoules - cluster.FirstServed("old-1").CpuJoules;
-        AssertEstimated(served, energy.CpuJoules.Value, watts: 66);
+        EnergyAssert.Estimated(served, energy.CpuJoules.Value, watts: 66);
 
         // Package and DRAM, dynamic and idle: four counters, each restarted once.
         Assert.Equal(4, energy.CounterRepairs.Resets);
@@ -37,7 +37,7 @@ public sealed class LegacyReaderTests(LegacyCluster cluster) : IClassFixture<Leg
         var energy = (await cluster.Reader().ReadNodeEnergyAsync("old-2", From, To, default))!;
 
         var served = cluster.LastServed("old-2").GpuJoules[0] - cluster.FirstServed("old-2").GpuJoules[0];
-        AssertEstimated(served, Assert.Single(energy.GpuJoules).Value.Value, watts: 250);
+        EnergyAssert.Estimated(served, Assert.Single(energy.GpuJoules).Value.Value, watts: 250);
     }
 
     [Fact]
@@ -74,18 +74,13 @@ public sealed class LegacyReaderTests(LegacyCluster cluster) : IClassFixture<Leg
         var pods = (await cluster.Reader().ReadPodEnergyAsync("ml", ["train-0", "gpu-0"], From, To, default)).ToDictionary(p => p.Pod);
 
         Assert.Null(pods["train-0"].PodUid);
-        AssertEstimated(cluster.LastServed("old-1").Pod("train-0").CpuJoules, pods["train-0"].CpuJoules.Value, watts: 12);
+        EnergyAssert.Estimated(cluster.LastServed("old-1").Pod("train-0").CpuJoules, pods["train-0"].CpuJoules.Value, watts: 12);
         Assert.Equal(0, pods["train-0"].GpuJoules.Value);
 
         // The legacy container total counts the GPU too; the reader splits it out.
         var served = cluster.LastServed("old-2").Pod("gpu-0");
-        AssertEstimated(served.CpuJoules, pods["gpu-0"].CpuJoules.Value, watts: 10 + 150);
-        AssertEstimated(served.GpuJoules, pods["gpu-0"].GpuJoules.Value, watts: 150);
+        EnergyAssert.Estimated(served.CpuJoules, pods["gpu-0"].CpuJoules.Value, watts: 10 + 150);
+        EnergyAssert.Estimated(served.GpuJoules, pods["gpu-0"].GpuJoules.Value, watts: 150);
     }
 
-    // A restart's gap is estimated from the power of the scrapes around it, whose Prometheus
-    // timestamps drift from the exporter's render times by its response time: allow a quarter of a
-    // second's energy (a gap left unfilled would miss up to a whole second's).
-    private static void AssertEstimated(double expected, double actual, double watts) =>
-        Assert.True(Math.Abs(actual - expected) <= 0.25 * watts, $"expected {expected} within {0.25 * watts} J, got {actual}");
 }

@@ -65,13 +65,13 @@ public sealed class RewriteReaderTests(RewriteCluster cluster) : IClassFixture<R
 
         // The restart cost the counter the energy since the scrape before it; that gap is estimated.
         Assert.Equal(ReadingQuality.Estimated, finished.CpuJoules.Quality);
-        AssertEstimated(cluster.Finishing.TrueCpuJoules, finished.CpuJoules.Value, watts: 40);
+        EnergyAssert.Estimated(cluster.Finishing.TrueCpuJoules, finished.CpuJoules.Value, watts: 40);
         Assert.Equal(0, finished.GpuJoules.Value);
 
         // A name with a regex metacharacter is matched literally.
         var running = Assert.Single(pods, p => p.Pod == "train.v2-1");
         Assert.False(running.Terminated);
-        AssertEstimated(cluster.LastServed("cpu-1").Pod("train.v2-1").CpuJoules, running.CpuJoules.Value, watts: 25);
+        EnergyAssert.Estimated(cluster.LastServed("cpu-1").Pod("train.v2-1").CpuJoules, running.CpuJoules.Value, watts: 25);
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class RewriteReaderTests(RewriteCluster cluster) : IClassFixture<R
         var pod = Assert.Single(await cluster.Reader().ReadPodEnergyAsync("ml", ["gpu-0"], From, To, default));
 
         var served = cluster.LastServed("gpu-1").Pod("gpu-0");
-        AssertEstimated(served.CpuJoules, pod.CpuJoules.Value, watts: 30);
-        AssertEstimated(served.GpuJoules, pod.GpuJoules.Value, watts: 350);
+        EnergyAssert.Estimated(served.CpuJoules, pod.CpuJoules.Value, watts: 30);
+        EnergyAssert.Estimated(served.GpuJoules, pod.GpuJoules.Value, watts: 350);
         Assert.Equal(pod.CpuJoules.Value + pod.GpuJoules.Value, pod.TotalJoules.Value, 1e-9);
     }
 
@@ -135,9 +135,4 @@ public sealed class RewriteReaderTests(RewriteCluster cluster) : IClassFixture<R
     private static KeplerOptions Options(double wrapJoules = KeplerOptions.TypicalRaplRangeJoules, int windowSeconds = 120) =>
         new() { RaplWrapJoules = wrapJoules, ReadingWindowSeconds = windowSeconds, PrometheusUrl = "http://unused" };
 
-    // A restart's gap is estimated from the power of the scrapes around it, whose Prometheus
-    // timestamps drift from the exporter's render times by its response time: allow a quarter of a
-    // second's energy (a gap left unfilled would miss up to a whole second's).
-    private static void AssertEstimated(double expected, double actual, double watts) =>
-        Assert.True(Math.Abs(actual - expected) <= 0.25 * watts, $"expected {expected} within {0.25 * watts} J, got {actual}");
 }

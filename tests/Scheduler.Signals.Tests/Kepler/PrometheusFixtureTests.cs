@@ -30,9 +30,9 @@ public sealed class PrometheusFixtureTests(LiveKeplerScenarios live) : IClassFix
         Assert.True(samples.Count >= 3);
         Assert.Equal(0, samples[0].Value);
 
-        // 100 W × usage 0.5 is active; Prometheus stamps the scrape's start, a few milliseconds before the render.
+        // 100 W × usage 0.5 is active, counted by the exporter's scrape clock: exactly 50 J per second stamped.
         var watts = (samples[^1].Value - samples[0].Value) / (samples[^1].Time - samples[0].Time);
-        Assert.InRange(watts, 40, 60);
+        Assert.Equal(50, watts, 0.01);
     }
 
     [Fact]

@@ -4,12 +4,12 @@ namespace Scheduler.Signals.Tests.Kepler.Fixtures;
 public static class EnergyAssert
 {
     /// <summary>
-    /// Energy across a Kepler restart: what the restarted counter never saw is estimated from the
-    /// power of the scrapes around it. The exporter advances its counters by its own render times,
-    /// which drift from Prometheus' scheduled timestamps by its response time (up to half a second
-    /// on a loaded machine), so the estimate is held to one scrape interval's energy at
-    /// <paramref name="watts"/>: what any reader of a restarted counter can know.
+    /// Energy across a Kepler restart: what the restarted counter never saw (the scripts restart
+    /// Kepler halfway between two scrapes, so half a scrape's energy) is estimated from the power of
+    /// the scrapes around it. The exporters count energy by a <see cref="ScrapeClock"/>, so the
+    /// estimate is held to a tenth of a scrape interval's energy at <paramref name="watts"/>; a gap
+    /// left unfilled would miss five times that.
     /// </summary>
-    public static void Estimated(double expected, double actual, double watts, double scrapeSeconds = 1) =>
+    public static void Estimated(double expected, double actual, double watts, double scrapeSeconds = 0.1) =>
         Assert.True(Math.Abs(actual - expected) <= scrapeSeconds * watts, $"expected {expected} within {scrapeSeconds * watts} J, got {actual}");
 }

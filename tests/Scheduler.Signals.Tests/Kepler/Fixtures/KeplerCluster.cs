@@ -13,7 +13,9 @@ namespace Scheduler.Signals.Tests.Kepler.Fixtures;
 public abstract class KeplerCluster : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(1);
     private readonly List<KeplerExporter> _exporters = [];
+    private readonly List<ScrapeClock> _clocks = [];
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The Prometheus scraping every exporter.</summary>
@@ -39,7 +41,17 @@ public abstract class KeplerCluster : IAsyncLifetime
     public ServedNode FirstServed(string node) => Exporters[node].Simulation.ServedScrapes[0].Node(node);
 
     /// <summary>The simulations to serve, one node each.</summary>
-    protected abstract IEnumerable<SimulatedKepler> Simulations();
+    /// <param name="clock">Gives each simulation its clock: call it once per simulation, in order.</param>
+    protected abstract IEnumerable<SimulatedKepler> Simulations(Func<TimeProvider> clock);
+
+    /// <summary>Moves every exporter's clock half a scrape on, so a change falls between two scrapes.</summary>
+    protected void HalfwayToNextScrape()
+    {
+        foreach (var clock in _clocks)
+        {
+            clock.HalfwayToNextScrape();
+        }
+    }
 
     /// <summary>Whether Prometheus should keep the exporters' own labels (<c>honor_labels</c>).</summary>
     protected virtual bool HonorLabels => false;
@@ -53,9 +65,15 @@ public abstract class KeplerCluster : IAsyncLifetime
         try
         {
             Started = DateTimeOffset.UtcNow;
-            foreach (var simulation in Simulations())
+            var simulations = Simulations(() =>
             {
-                _exporters.Add(await KeplerExporter.StartAsync(simulation));
+                var clock = new ScrapeClock(ScrapeInterval);
+                _clocks.Add(clock);
+                return clock.Time;
+            }).ToList();
+            for (var i = 0; i < simulations.Count; i++)
+            {
+                _exporters.Add(await KeplerExporter.StartAsync(simulations[i], _clocks[i]));
             }
 
             Prometheus = await PrometheusServer.StartAsync(new PrometheusServerOptions

@@ -12,13 +12,15 @@ public sealed class KeplerExporter : IAsyncDisposable
     /// <summary>The content type of the classic text format, which Prometheus 2.42 accepts whatever it asked for.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    private readonly ScrapeClock? _clock;
     private LoopbackApp _app = null!;
     private int _scrapes;
     private volatile bool _available = true;
 
-    private KeplerExporter(SimulatedKepler simulation)
+    private KeplerExporter(SimulatedKepler simulation, ScrapeClock? clock)
     {
         Simulation = simulation;
+        _clock = clock;
     }
 
     /// <summary>The simulation served.</summary>
@@ -44,10 +46,15 @@ public sealed class KeplerExporter : IAsyncDisposable
     }
 
     /// <summary>Starts serving <paramref name="simulation"/>.</summary>
-    public static async Task<KeplerExporter> StartAsync(SimulatedKepler simulation)
+    /// <param name="simulation">The simulation.</param>
+    /// <param name="clock">
+    /// The simulation's clock when it should move one scrape interval per scrape (its time provider
+    /// must be <see cref="ScrapeClock.Time"/>); <c>null</c> to advance by the real time between scrapes.
+    /// </param>
+    public static async Task<KeplerExporter> StartAsync(SimulatedKepler simulation, ScrapeClock? clock = null)
     {
         ArgumentNullException.ThrowIfNull(simulation);
-        var exporter = new KeplerExporter(simulation);
+        var exporter = new KeplerExporter(simulation, clock);
         exporter._app = await LoopbackApp.StartAsync(exporter.HandleAsync);
         exporter.Url = exporter._app.Url;
         exporter.HostPort = new Uri(exporter.Url).Authority;
@@ -74,6 +81,7 @@ public sealed class KeplerExporter : IAsyncDisposable
             return Task.CompletedTask;
         }
 
+        _clock?.Scrape();
         var text = Simulation.Scrape();
         Interlocked.Increment(ref _scrapes);
         context.Response.StatusCode = StatusCodes.Status200OK;

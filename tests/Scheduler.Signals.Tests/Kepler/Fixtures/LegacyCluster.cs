@@ -9,12 +9,12 @@ namespace Scheduler.Signals.Tests.Kepler.Fixtures;
 public sealed class LegacyCluster : KeplerCluster
 {
     /// <inheritdoc />
-    protected override IEnumerable<SimulatedKepler> Simulations()
+    protected override IEnumerable<SimulatedKepler> Simulations(Func<TimeProvider> clock)
     {
-        var small = new SimulatedKepler(KeplerSchemaVersion.Legacy);
+        var small = new SimulatedKepler(KeplerSchemaVersion.Legacy, time: clock());
         small.AddNode("old-1", cpus: 4, packageWatts: 60, dramWatts: 6, usageRatio: 0.25).AddPod("ml", "train-0", cpuWatts: 12);
 
-        var gpu = new SimulatedKepler(KeplerSchemaVersion.Legacy);
+        var gpu = new SimulatedKepler(KeplerSchemaVersion.Legacy, time: clock());
         var node = gpu.AddNode("old-2", cpus: 8, packageWatts: 90, dramWatts: 9, usageRatio: 0.5);
         node.AddGpu(watts: 250, idleWatts: 60, productName: "NVIDIA A100-SXM4-80GB");
         node.AddPod("ml", "gpu-0", cpuWatts: 10, gpuWatts: 150);
@@ -24,6 +24,8 @@ public sealed class LegacyCluster : KeplerCluster
     /// <inheritdoc />
     protected override async Task ScriptAsync(Func<int, Task> scrapes)
     {
+        // Kepler restarts halfway between two scrapes: half a scrape of energy is never counted.
+        HalfwayToNextScrape();
         foreach (var exporter in Exporters.Values)
         {
             exporter.Simulation.RestartKepler();

@@ -50,7 +50,9 @@ public sealed class LiveKeplerScenarios : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var steady = new SimulatedKepler(KeplerSchemaVersion.Rewrite);
+        // Counted by scrape, not by render time, so its power is exact between Prometheus' timestamps.
+        var steadyClock = new ScrapeClock(TimeSpan.FromSeconds(1));
+        var steady = new SimulatedKepler(KeplerSchemaVersion.Rewrite, time: steadyClock.Time);
         steady.AddNode("node-a", cpus: 8, packageWatts: 100, dramWatts: 10, usageRatio: 0.5);
 
         var wrapping = new SimulatedKepler(KeplerSchemaVersion.Rewrite, wrapJoules: 500, raplStartJoules: 400);
@@ -67,7 +69,7 @@ public sealed class LiveKeplerScenarios : IAsyncLifetime
 
         try
         {
-            Steady = await KeplerExporter.StartAsync(steady);
+            Steady = await KeplerExporter.StartAsync(steady, steadyClock);
             Wrapping = await KeplerExporter.StartAsync(wrapping);
             WithGpu = await KeplerExporter.StartAsync(withGpu);
             WithPod = await KeplerExporter.StartAsync(withPod);

@@ -7,11 +7,11 @@ namespace Scheduler.Signals.Tests.Kepler.Fixtures;
 public sealed class MixedCluster : KeplerCluster
 {
     /// <inheritdoc />
-    protected override IEnumerable<SimulatedKepler> Simulations()
+    protected override IEnumerable<SimulatedKepler> Simulations(Func<TimeProvider> clock)
     {
-        var rewrite = new SimulatedKepler(KeplerSchemaVersion.Rewrite);
+        var rewrite = new SimulatedKepler(KeplerSchemaVersion.Rewrite, time: clock());
         rewrite.AddNode("new-1", cpus: 8, packageWatts: 100, dramWatts: 10, usageRatio: 0.5);
-        var legacy = new SimulatedKepler(KeplerSchemaVersion.Legacy);
+        var legacy = new SimulatedKepler(KeplerSchemaVersion.Legacy, time: clock());
         legacy.AddNode("old-1", cpus: 4, packageWatts: 60, dramWatts: 6, usageRatio: 0.25);
         return [rewrite, legacy];
     }

@@ -12,14 +12,14 @@ public sealed class RewriteCluster : KeplerCluster
     public SimulatedPod Finishing { get; private set; } = null!;
 
     /// <inheritdoc />
-    protected override IEnumerable<SimulatedKepler> Simulations()
+    protected override IEnumerable<SimulatedKepler> Simulations(Func<TimeProvider> clock)
     {
-        var cpu = new SimulatedKepler(KeplerSchemaVersion.Rewrite, wrapJoules: 1000, raplStartJoules: 700);
+        var cpu = new SimulatedKepler(KeplerSchemaVersion.Rewrite, wrapJoules: 1000, raplStartJoules: 700, time: clock());
         var cpuNode = cpu.AddNode("cpu-1", cpus: 16, packageWatts: 150, dramWatts: 15, usageRatio: 0.4);
         Finishing = cpuNode.AddPod("ml", "train-0", cpuWatts: 40);
         cpuNode.AddPod("ml", "train.v2-1", cpuWatts: 25);
 
-        var gpu = new SimulatedKepler(KeplerSchemaVersion.Rewrite, wrapJoules: 1_000_000, raplStartJoules: 5_000);
+        var gpu = new SimulatedKepler(KeplerSchemaVersion.Rewrite, wrapJoules: 1_000_000, raplStartJoules: 5_000, time: clock());
         var gpuNode = gpu.AddNode("gpu-1", cpus: 32, packageWatts: 200, dramWatts: 20, usageRatio: 0.7, cpuModel: "AMD EPYC 9654 96-Core Processor");
         gpuNode.AddGpu(watts: 400, idleWatts: 70);
         gpuNode.AddGpu(watts: 400, idleWatts: 70);
@@ -30,6 +30,8 @@ public sealed class RewriteCluster : KeplerCluster
     /// <inheritdoc />
     protected override async Task ScriptAsync(Func<int, Task> scrapes)
     {
+        // Kepler restarts halfway between two scrapes: half a scrape of energy is never counted.
+        HalfwayToNextScrape();
         foreach (var exporter in Exporters.Values)
         {
             exporter.Simulation.RestartKepler();

@@ -1,41 +1,20 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Scheduler.Signals.Intensity;
 
 /// <summary>
-/// Runs <see cref="IntensityService"/>: one refresh of every zone before the host reports started,
-/// then one per interval. It only starts and stops the work.
+/// Runs <see cref="IntensityService"/>: every zone refreshed before the host reports started (for
+/// at most one provider timeout, so the first request is not answered from an empty cache when a
+/// forecast could be had), then once per interval.
 /// </summary>
-public sealed class IntensityRefresher(IntensityService service, IOptions<CarbonOptions> options, TimeProvider time) : BackgroundService
+public sealed class IntensityRefresher(IntensityService service, IOptions<CarbonOptions> options, TimeProvider time) : PeriodicRefresher(time)
 {
-    private Task _firstRefresh = Task.CompletedTask;
+    /// <inheritdoc />
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.RefreshIntervalSeconds);
 
     /// <inheritdoc />
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        // The extender should not answer its first request with an empty cache when a forecast could
-        // be had, but a hanging provider must not hold up the start either: wait a bounded time.
-        _firstRefresh = service.RefreshAllAsync(cancellationToken);
-        await Task.WhenAny(_firstRefresh, Task.Delay(TimeSpan.FromSeconds(options.Value.ProviderTimeoutSeconds), time, cancellationToken)).ConfigureAwait(false);
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
-    }
+    protected override TimeSpan StartWait => TimeSpan.FromSeconds(options.Value.ProviderTimeoutSeconds);
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RefreshIntervalSeconds), time);
-        try
-        {
-            await _firstRefresh.ConfigureAwait(false);
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await service.RefreshAllAsync(stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutdown.
-        }
-    }
+    protected override Task RefreshAsync(CancellationToken cancellationToken) => service.RefreshAllAsync(cancellationToken);
 }

@@ -58,9 +58,14 @@ public sealed class KeplerReader
 
     /// <summary>Every node's reading at <paramref name="at"/>; a node seen in both schemas is read from the newer.</summary>
     /// <exception cref="PrometheusException">Prometheus failed.</exception>
-    public async Task<IReadOnlyList<NodeReading>> ReadNodesAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NodeReading>> ReadNodesAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        await ReadNodesAsync(at, await DetectSchemasAsync(at, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Every node's reading at <paramref name="at"/> in the <paramref name="schemas"/> already detected.</summary>
+    /// <exception cref="PrometheusException">Prometheus failed.</exception>
+    public async Task<IReadOnlyList<NodeReading>> ReadNodesAsync(DateTimeOffset at, IReadOnlyList<KeplerSchema> schemas, CancellationToken cancellationToken)
     {
-        var schemas = await DetectSchemasAsync(at, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(schemas);
         var byNode = new Dictionary<string, NodeReading>(StringComparer.Ordinal);
         foreach (var schema in schemas.OrderByDescending(s => s == KeplerSchema.Rewrite))
         {

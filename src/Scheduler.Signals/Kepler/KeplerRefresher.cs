@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Scheduler.Signals.Kepler;
@@ -8,37 +7,16 @@ namespace Scheduler.Signals.Kepler;
 /// The first readings and models are awaited at start for at most one query timeout, so a slow
 /// Prometheus never holds up the extender.
 /// </summary>
-public sealed class KeplerRefresher(KeplerService service, IOptions<KeplerOptions> options, TimeProvider time) : BackgroundService
+public sealed class KeplerRefresher(KeplerService service, IOptions<KeplerOptions> options, TimeProvider time) : PeriodicRefresher(time)
 {
-    private Task _first = Task.CompletedTask;
+    /// <inheritdoc />
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.RefreshIntervalSeconds);
 
     /// <inheritdoc />
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        _first = RefreshAsync(cancellationToken);
-        await Task.WhenAny(_first, Task.Delay(TimeSpan.FromSeconds(options.Value.QueryTimeoutSeconds), time, cancellationToken)).ConfigureAwait(false);
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
-    }
+    protected override TimeSpan StartWait => TimeSpan.FromSeconds(options.Value.QueryTimeoutSeconds);
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RefreshIntervalSeconds), time);
-        try
-        {
-            await _first.ConfigureAwait(false);
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await RefreshAsync(stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutdown.
-        }
-    }
-
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    protected override async Task RefreshAsync(CancellationToken cancellationToken)
     {
         // Readings first: the models learn from peers by the hardware the readings name.
         await service.RefreshReadingsAsync(cancellationToken).ConfigureAwait(false);

@@ -52,7 +52,7 @@ public sealed partial class KeplerService(
                 LogNoKepler(logger);
             }
 
-            var readings = await reader.ReadNodesAsync(now, cancellationToken).ConfigureAwait(false);
+            var readings = await reader.ReadNodesAsync(now, schemas, cancellationToken).ConfigureAwait(false);
             catalog.UpdateReadings(readings);
             foreach (var reading in readings)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,10 @@ namespace Scheduler.Signals.Power;
 public sealed class MeasuredPowerCatalog(IOptions<KeplerOptions> options, TimeProvider time) : IMeasuredPower
 {
     private readonly KeplerOptions _options = options.Value;
+
+    // Fallback labels by hardware model and reason: /filter describes every node it is sent on each
+    // request, and a handful of models would otherwise be concatenated thousands of times a second.
+    private readonly ConcurrentDictionary<(string Model, string Reason), string> _fallbackLabels = new();
     private volatile State _state = State.Empty;
 
     /// <inheritdoc />
@@ -85,12 +90,12 @@ public sealed class MeasuredPowerCatalog(IOptions<KeplerOptions> options, TimePr
         var state = _state;
         if (!state.Readings.TryGetValue(node, out var reading))
         {
-            return modelled with { Model = modelled.Model + "; no fresh Kepler readings" };
+            return Fallback(modelled, "no fresh Kepler readings");
         }
 
         if (!state.Models.TryGetValue(node, out var model))
         {
-            return modelled with { Model = modelled.Model + "; Kepler history too short for a model" };
+            return Fallback(modelled, "Kepler history too short for a model");
         }
 
         var gpu = modelled.Gpu;
@@ -120,6 +125,9 @@ public sealed class MeasuredPowerCatalog(IOptions<KeplerOptions> options, TimePr
             CpuUtilisation = reading.CpuUtilisation ?? 0,
         };
     }
+
+    private NodePowerProfile Fallback(NodePowerProfile modelled, string reason) =>
+        modelled with { Model = _fallbackLabels.GetOrAdd((modelled.Model, reason), key => $"{key.Model}; {key.Reason}") };
 
     private IEnumerable<KeyValuePair<string, NodeReading>> Fresh(IEnumerable<KeyValuePair<string, NodeReading>> readings)
     {

@@ -1,3 +1,5 @@
+using Scheduler.Signals.Secrets;
+
 namespace Scheduler.Signals.Prometheus;
 
 /// <summary>A bearer token kept in a file (a mounted Secret or a service-account token).</summary>
@@ -16,12 +18,12 @@ public static class BearerTokenFile
 
         try
         {
-            var token = File.ReadAllText(path).Trim();
-            return token.Length > 0 ? token : throw new PrometheusException(PrometheusErrorKind.Auth, $"the token file {path} is empty");
+            return SecretFile.Read(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (SecretFileException e)
         {
-            throw new PrometheusException(PrometheusErrorKind.Auth, $"the token file {path} cannot be read: {e.Message}", e);
+            var detail = e.Problem == SecretFileProblem.Empty ? "is empty" : $"cannot be read: {e.InnerException!.Message}";
+            throw new PrometheusException(PrometheusErrorKind.Auth, $"the token file {path} {detail}", e.InnerException);
         }
     };
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Secrets;
 
 namespace Scheduler.Signals.Providers.Common;
 
@@ -83,15 +84,12 @@ internal static class ProviderHttp
 
         try
         {
-            // Read on every call so that a rotated Kubernetes secret is picked up without a restart.
-            var token = File.ReadAllText(tokenFile).Trim();
-            return token.Length == 0
-                ? throw new IntensityProviderException(provider, ProviderErrorKind.Auth, $"the token file {tokenFile} is empty")
-                : token;
+            return SecretFile.Read(tokenFile);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (SecretFileException e)
         {
-            throw new IntensityProviderException(provider, ProviderErrorKind.Auth, $"the token file {tokenFile} cannot be read: {e.Message}", inner: e);
+            var detail = e.Problem == SecretFileProblem.Empty ? "is empty" : $"cannot be read: {e.InnerException!.Message}";
+            throw new IntensityProviderException(provider, ProviderErrorKind.Auth, $"the token file {tokenFile} {detail}", inner: e.InnerException);
         }
     }
 

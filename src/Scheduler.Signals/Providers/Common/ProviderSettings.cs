@@ -1,3 +1,5 @@
+using Scheduler.Signals.Secrets;
+
 namespace Scheduler.Signals.Providers.Common;
 
 /// <summary>Reads and checks a provider's settings of a zone, naming the setting in every error.</summary>
@@ -34,21 +36,20 @@ internal static class ProviderSettings
             throw new InvalidOperationException($"{setting} is not set; it must name a file holding {what}.");
         }
 
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return SecretFile.Read(path);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (SecretFileException e)
         {
-            throw new InvalidOperationException($"{setting} names '{path}', which does not exist; it must hold {what}.", e);
+            throw new InvalidOperationException(
+                e.Problem switch
+                {
+                    SecretFileProblem.Missing => $"{setting} names '{path}', which does not exist; it must hold {what}.",
+                    SecretFileProblem.Unreadable => $"{setting} names '{path}', which cannot be read ({e.InnerException!.GetType().Name}).",
+                    _ => $"{setting} names '{path}', which is empty; it must hold {what}.",
+                },
+                e.InnerException);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"{setting} names '{path}', which cannot be read ({e.GetType().Name}).", e);
-        }
-
-        var secret = text.Trim();
-        return secret.Length > 0 ? secret : throw new InvalidOperationException($"{setting} names '{path}', which is empty; it must hold {what}.");
     }
 }

@@ -39,6 +39,10 @@ public sealed class NoisyForecasts : IForecastSource
     public IntensitySeries? ForecastAt(string zone, DateTimeOffset decisionTime) =>
         _noisy.TryGetValue(zone, out var series) ? series : null;
 
+    /// <inheritdoc />
+    /// <remarks>The noise is drawn once, so a later look shows the same forecast and nothing is planned again.</remarks>
+    public DateTimeOffset? NextIssueAfter(string zone, DateTimeOffset time) => null;
+
     // Box-Muller: one standard normal draw from two uniform ones.
     private static double Gaussian(Random random)
     {

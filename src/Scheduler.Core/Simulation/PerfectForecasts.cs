@@ -8,4 +8,8 @@ public sealed class PerfectForecasts(IReadOnlyDictionary<string, IntensitySeries
     /// <inheritdoc />
     public IntensitySeries? ForecastAt(string zone, DateTimeOffset decisionTime) =>
         actuals.TryGetValue(zone, out var series) ? series : null;
+
+    /// <inheritdoc />
+    /// <remarks>Perfect knowledge never changes, so nothing is planned again.</remarks>
+    public DateTimeOffset? NextIssueAfter(string zone, DateTimeOffset time) => null;
 }

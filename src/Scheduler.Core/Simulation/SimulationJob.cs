@@ -20,6 +20,9 @@ public sealed record SimulationJob(
     /// <summary>When the job would start without us (the baseline); the submission by default.</summary>
     public DateTimeOffset? NominalStart { get; init; }
 
+    /// <summary>The GPUs (or other units of cluster capacity) the job holds while it runs; 1 by default.</summary>
+    public int Gpus { get; init; } = 1;
+
     /// <summary>The baseline's start.</summary>
     public DateTimeOffset BaselineStart => NominalStart ?? Submit;
 

@@ -2,7 +2,7 @@ namespace Scheduler.Core.Simulation;
 
 /// <summary>A policy's result over a trace: emissions against the baseline, delay and deadlines.</summary>
 /// <param name="Policy">The policy's name.</param>
-/// <param name="Outcomes">Each job's outcome, in trace order; jobs the actual data does not cover are left out.</param>
+/// <param name="Outcomes">Each job's outcome, in trace order (in submission order with a capacity); jobs the actual data does not cover are left out.</param>
 /// <param name="Uncovered">Jobs left out because the actual intensity does not cover their baseline or their run.</param>
 public sealed record SimulationReport(string Policy, IReadOnlyList<JobOutcome> Outcomes, int Uncovered)
 {

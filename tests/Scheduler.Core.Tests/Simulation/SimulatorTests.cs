@@ -153,5 +153,7 @@ public class SimulatorTests
     private sealed class FixedForecasts(IntensitySeries forecast) : IForecastSource
     {
         public IntensitySeries? ForecastAt(string zone, DateTimeOffset decisionTime) => forecast;
+
+        public DateTimeOffset? NextIssueAfter(string zone, DateTimeOffset time) => null;
     }
 }

@@ -84,25 +84,6 @@ public sealed record ThresholdPolicy(double Percentile = 30) : IPlacementPolicy
             time = stepEnd > lastSafe ? lastSafe : stepEnd;
         }
 
-        return new JobRun(job.HomeZone, Merge(chunks));
-    }
-
-    // Adjacent stretches are one run.
-    private static List<RunChunk> Merge(List<RunChunk> chunks)
-    {
-        var merged = new List<RunChunk>(chunks.Count);
-        foreach (var chunk in chunks)
-        {
-            if (merged.Count > 0 && merged[^1].End == chunk.Start)
-            {
-                merged[^1] = new RunChunk(merged[^1].Start, chunk.End);
-            }
-            else
-            {
-                merged.Add(chunk);
-            }
-        }
-
-        return merged;
+        return new JobRun(job.HomeZone, RunChunks.Merge(chunks));
     }
 }

@@ -2,13 +2,14 @@ using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Scheduler.Benchmarks.KeplerRefresh;
+using Scheduler.Benchmarks.Simulation;
 
 namespace Scheduler.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks (BenchmarkDotNet's command line, e.g. <c>--filter '*'</c>), or with
-/// <c>--describe</c> prints the workload they measure, or with <c>kepler-refresh</c> measures a Kepler
-/// refresh against a real Prometheus.
+/// <c>--describe</c> prints the workload they measure, with <c>kepler-refresh</c> measures a Kepler
+/// refresh against a real Prometheus, or with <c>simulate</c> replays 100,000 jobs through every policy.
 /// </summary>
 internal static class BenchmarkProgram
 {
@@ -21,6 +22,8 @@ internal static class BenchmarkProgram
                 return 0;
             case [KeplerRefreshBenchmark.Command, .. var options]:
                 return await KeplerRefreshBenchmark.RunAsync(options);
+            case [SimulationBenchmark.Command, .. var options]:
+                return await SimulationBenchmark.RunAsync(options);
             case [KeplerExporterFarm.Command, var nodes, var seed]:
                 // The child process of kepler-refresh that serves the live exporters.
                 return await KeplerExporterFarm.RunAsync(int.Parse(nodes, CultureInfo.InvariantCulture), int.Parse(seed, CultureInfo.InvariantCulture));

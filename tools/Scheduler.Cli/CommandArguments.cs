@@ -1,9 +1,13 @@
 namespace Scheduler.Cli;
 
-/// <summary>The <c>--name value</c> options of one command, with clear errors for missing or unknown ones.</summary>
+/// <summary>
+/// The <c>--name value</c> options of one command, with clear errors for missing, unknown or
+/// repeated ones. An option read with <see cref="All"/> may be given several times; one read with
+/// <see cref="Required"/> or <see cref="Optional"/> only once.
+/// </summary>
 internal sealed class CommandArguments
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
     private CommandArguments()
     {
@@ -43,14 +47,33 @@ internal sealed class CommandArguments
                 throw new UsageException($"unknown option --{name}; known: {string.Join(", ", known.Select(k => "--" + k))}");
             }
 
-            parsed._values[name] = value;
+            if (!parsed._values.TryGetValue(name, out var values))
+            {
+                values = [];
+                parsed._values[name] = values;
+            }
+
+            values.Add(value);
         }
 
         return parsed;
     }
 
     public string Required(string name) =>
-        _values.TryGetValue(name, out var value) ? value : throw new UsageException($"--{name} is required");
+        Optional(name) ?? throw new UsageException($"--{name} is required");
 
-    public string? Optional(string name) => _values.GetValueOrDefault(name);
+    /// <summary>The option's value, or <c>null</c> when it is absent.</summary>
+    /// <exception cref="UsageException">The option was given more than once, which would silently drop a value.</exception>
+    public string? Optional(string name) => _values.GetValueOrDefault(name) switch
+    {
+        null => null,
+        [var value] => value,
+        var values => throw new UsageException($"--{name} may be given only once (given {values.Count} times)"),
+    };
+
+    /// <summary>Every value of an option that may be repeated, in the order given; empty when it is absent.</summary>
+    public IReadOnlyList<string> All(string name) => _values.GetValueOrDefault(name) ?? (IReadOnlyList<string>)[];
+
+    /// <summary>Whether the option was given at all.</summary>
+    public bool Has(string name) => _values.ContainsKey(name);
 }

@@ -1,7 +1,7 @@
 using Scheduler.Cli;
 using Scheduler.Cli.Commands;
 
-const string usage = "usage: carbon <command> [options]\n\ncommands:\n  " + WindowCommand.Usage + "\n  " + ProfileCommand.Usage;
+const string usage = "usage: carbon <command> [options]\n\ncommands:\n  " + SimulateCommand.Usage + "\n  " + EvaluateCommand.Usage + "\n  " + WindowCommand.Usage + "\n  " + ProfileCommand.Usage;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
@@ -13,6 +13,8 @@ try
 {
     return args[0] switch
     {
+        "simulate" => SimulateCommand.Run(args[1..], Console.Out, Console.Error),
+        "evaluate" => EvaluateCommand.Run(args[1..], Console.Out),
         "profile" => ProfileCommand.Run(args[1..], Console.Out),
         "window" => WindowCommand.Run(args[1..], Console.Out, TimeProvider.System),
         _ => throw new UsageException($"unknown command '{args[0]}'"),

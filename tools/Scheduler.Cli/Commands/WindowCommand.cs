@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Scheduler.Core.Intensity;
 using Scheduler.Core.Planning;
-using Scheduler.Signals.Intensity;
 
 namespace Scheduler.Cli.Commands;
 
@@ -38,7 +37,7 @@ internal static class WindowCommand
         }
 
         var (forecast, source) = options.Optional("carbon") is { } path
-            ? (FromFile(path), Path.GetFileName(path))
+            ? (CarbonCsvFile.Read(path), Path.GetFileName(path))
             : FromConfiguredSource(zone, options.Optional("config"), from, time);
         var plan = WindowPlanner.FindBest(forecast, from, deadline, duration)
             ?? throw new UsageException($"the forecast ({forecast.Start:O} to {forecast.End:O}) has no {duration} window between {from:O} and {deadline:O}");
@@ -70,12 +69,6 @@ internal static class WindowCommand
         }
 
         return 0;
-    }
-
-    private static IntensitySeries FromFile(string path)
-    {
-        using var reader = File.OpenText(path);
-        return IntensitySeriesFromRows.Build(IntensityCsv.Read(reader, Path.GetFileName(path)), TimeZoneInfo.Utc, Path.GetFileName(path));
     }
 
     private static (IntensitySeries Series, string Source) FromConfiguredSource(string zone, string? configFile, DateTimeOffset from, TimeProvider time)

@@ -7,7 +7,7 @@ namespace Scheduler.Core.Simulation.Policies;
 /// The cleanest non-interrupting window between submission and deadline in the forecast, the rule of
 /// the Carbon Aware SDK's best-window search and of "Let's wait awhile" (Wiesner et al., Middleware
 /// 2021). With <see cref="AcrossZones"/>, the cleanest zone and window among the job's zones
-/// (spatio-temporal shifting). A job that fits no forecast runs as the baseline does.
+/// (spatio-temporal shifting, as studied by Sukprasert et al., EuroSys 2024). A job that fits no forecast runs as the baseline does.
 /// </summary>
 /// <param name="AcrossZones">Whether the job may move to another of its zones.</param>
 public sealed record LowestWindowPolicy(bool AcrossZones = false) : IPlacementPolicy

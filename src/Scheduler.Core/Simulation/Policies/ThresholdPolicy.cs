@@ -6,7 +6,8 @@ namespace Scheduler.Core.Simulation.Policies;
 /// Runs while the forecast is at or below a percentile of the coming day's forecast (as seen at
 /// submission), suspending an interruptible job above it, and waiting for the first step below it
 /// otherwise; deadline-safe: once the time left to the deadline is only the work left, the job runs
-/// through (the threshold-based suspend-resume policy evaluated in GAIA, Hanafy et al., ASPLOS 2024).
+/// through (threshold-based suspend and resume as in Ecovisor, Souza et al., ASPLOS 2023, with the
+/// threshold taken relative to the coming day so that it adapts to each grid and season).
 /// </summary>
 /// <param name="Percentile">The threshold's percentile of the coming 24 h, 0..100.</param>
 public sealed record ThresholdPolicy(double Percentile = 30) : IPlacementPolicy

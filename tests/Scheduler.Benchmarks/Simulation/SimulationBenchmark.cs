@@ -5,6 +5,7 @@ using Scheduler.Cli.Simulation;
 using Scheduler.Core.Intensity;
 using Scheduler.Core.Simulation;
 using Scheduler.Core.Simulation.Policies;
+using Scheduler.Tests.Shared;
 
 namespace Scheduler.Benchmarks.Simulation;
 
@@ -25,9 +26,8 @@ internal static class SimulationBenchmark
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var runs = args is ["--runs", var count, ..] ? int.Parse(count, CultureInfo.InvariantCulture) : 3;
-        var data = DataFolder();
 
-        var ((actuals, trace), load) = await StepMeter.MeasureAsync(() => Task.FromResult(Load(data)), meter: null, prometheusPid: null);
+        var ((actuals, trace), load) = await StepMeter.MeasureAsync(() => Task.FromResult(Load()), meter: null, prometheusPid: null);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loaded {trace.Count:N0} jobs and {actuals.Count} grids of {actuals[0].Actual.Count:N0} steps in {load.Wall.TotalSeconds:0.00} s"));
         var byZone = actuals.ToDictionary(a => a.Zone, a => a.Actual, StringComparer.Ordinal);
         var perfect = new PerfectForecasts(byZone);
@@ -59,9 +59,9 @@ internal static class SimulationBenchmark
     }
 
     // As carbon simulate reads them: the intensity CSVs and the trace, every job free to run in any of the grids.
-    private static (List<(string Zone, IntensitySeries Actual)> Actuals, List<SimulationJob> Trace) Load(string data)
+    private static (List<(string Zone, IntensitySeries Actual)> Actuals, List<SimulationJob> Trace) Load()
     {
-        var actuals = Grids.Select(g => (g.Zone, CarbonCsvFile.Read(Path.Combine(data, "carbon-2025", g.File)))).ToList();
+        var actuals = Grids.Select(g => (g.Zone, CarbonCsvFile.Read(RepositoryPaths.SharedData("carbon-2025", g.File)))).ToList();
         var settings = new GaiaTraceSettings(
             Start: actuals[0].Item2.Start,
             Unit: TimeSpan.FromHours(1),
@@ -69,22 +69,8 @@ internal static class SimulationBenchmark
             WattsPerCpu: 10,
             Zones: [.. Grids.Select(g => g.Zone)],
             Interruptible: true);
-        using var reader = InputFile.OpenText("trace", Path.Combine(data, "job-traces", "pai-100k.csv"));
+        using var reader = InputFile.OpenText("trace", RepositoryPaths.SharedData("job-traces", "pai-100k.csv"));
         return (actuals, GaiaTrace.Read(reader, "pai-100k.csv", settings));
-    }
-
-    private static string DataFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "data");
-            if (File.Exists(Path.Combine(dir.FullName, "Scheduler.sln")) && Directory.Exists(candidate))
-            {
-                return Path.GetFullPath(candidate);
-            }
-        }
-
-        throw new DirectoryNotFoundException("../shared/data beside the repository is needed for the simulation benchmark.");
     }
 
     private static string Mb(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024):0} MiB");

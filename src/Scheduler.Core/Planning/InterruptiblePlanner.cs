@@ -1,3 +1,4 @@
+using System.Buffers;
 using Scheduler.Core.Intensity;
 
 namespace Scheduler.Core.Planning;
@@ -104,7 +105,23 @@ public static class InterruptiblePlanner
         // prefer running early among equal costs.
         var n = values.Length;
         var states = (k + 1) * (m + 1);
-        var cost = new double[(n + 1) * states];
+
+        // The table is (n + 1) x (k + 1) x (m + 1): hundreds of KB for a long job, so it is rented
+        // rather than left to the large-object heap on every plan. Every cell read is written first.
+        var cost = ArrayPool<double>.Shared.Rent((n + 1) * states);
+        try
+        {
+            return Solve(values, k, m, cost, states);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(cost);
+        }
+    }
+
+    private static bool[]? Solve(ReadOnlySpan<double> values, int k, int m, double[] cost, int states)
+    {
+        var n = values.Length;
         double Get(int i, int j, int r) => cost[(i * states) + (j * (m + 1)) + r];
         void Set(int i, int j, int r, double v) => cost[(i * states) + (j * (m + 1)) + r] = v;
 

@@ -66,6 +66,35 @@ public class PolicyTests
     }
 
     [Fact]
+    public void LowestSlotsAcrossZones_PicksTheZoneWhoseCleanestHoursAreCleanest()
+    {
+        // A's two cleanest hours average 30 g, B's 25 g (one 10 g hour and one 40 g hour).
+        var forecasts = new PerfectForecasts(new Dictionary<string, IntensitySeries>
+        {
+            ["A"] = Hourly(h => h is 3 or 7 ? 30 : 100),
+            ["B"] = Hourly(h => h == 5 ? 10 : h == 20 ? 40 : 100),
+        });
+        var job = Job(0, 2, 24) with { Interruptible = true, Zones = ["A", "B"] };
+
+        var run = new LowestSlotsPolicy(TimeSpan.FromHours(1), AcrossZones: true).Place(job, forecasts);
+        var home = new LowestSlotsPolicy(TimeSpan.FromHours(1)).Place(job, forecasts);
+
+        Assert.Equal("B", run.Zone);
+        Assert.Equal([5, 20], run.Chunks.Select(c => (int)(c.Start - T0).TotalHours));
+        Assert.Equal("A", home.Zone);
+        Assert.Equal([3, 7], home.Chunks.Select(c => (int)(c.Start - T0).TotalHours));
+    }
+
+    [Fact]
+    public void LowestSlotsAcrossZones_EquallyClean_StaysInTheHomeZone()
+    {
+        var forecasts = new PerfectForecasts(new Dictionary<string, IntensitySeries> { ["A"] = Hourly(_ => 50), ["B"] = Hourly(_ => 50) });
+        var job = Job(0, 2, 24) with { Interruptible = true, Zones = ["A", "B"] };
+
+        Assert.Equal("A", new LowestSlotsPolicy(TimeSpan.FromHours(1), AcrossZones: true).Place(job, forecasts).Zone);
+    }
+
+    [Fact]
     public void Catalog_EveryName_CreatesThatPolicy()
     {
         foreach (var name in PolicyCatalog.Names)

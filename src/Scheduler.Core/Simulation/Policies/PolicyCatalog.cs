@@ -5,7 +5,7 @@ public static class PolicyCatalog
 {
     /// <summary>Every policy name.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["immediate", "lowest-window", "lowest-window-zones", "lowest-slots", "threshold", "carbon-time"];
+        ["immediate", "lowest-window", "lowest-window-zones", "lowest-slots", "lowest-slots-zones", "threshold", "carbon-time"];
 
     /// <summary>The policy called <paramref name="name"/>, or <c>null</c> when there is none.</summary>
     /// <param name="name">The policy's name.</param>
@@ -16,6 +16,7 @@ public static class PolicyCatalog
         "lowest-window" => new LowestWindowPolicy(),
         "lowest-window-zones" => new LowestWindowPolicy(AcrossZones: true),
         "lowest-slots" => new LowestSlotsPolicy(minimumChunk),
+        "lowest-slots-zones" => new LowestSlotsPolicy(minimumChunk, AcrossZones: true),
         "threshold" => new ThresholdPolicy(),
         "carbon-time" => new CarbonTimePolicy(),
         _ => null,

@@ -51,6 +51,9 @@ public static class CarbonAnnotations
     /// <summary>Written by the controller: why the Job is where it is, in words.</summary>
     public const string Reason = Prefix + "reason";
 
+    /// <summary>Written by the controller in dry run: what it would have done, and what that would have saved.</summary>
+    public const string DryRunPlan = Prefix + "dry-run-plan";
+
     /// <summary>Node label naming the node's grid zone explicitly; wins over the cloud region.</summary>
     public const string GridZoneLabel = Prefix + "grid-zone";
 }

@@ -11,13 +11,17 @@ namespace Scheduler.Core.Deferral;
 /// <param name="State">The state.</param>
 /// <param name="Plan">The plan written, when there is one.</param>
 /// <param name="Ran">How long an interruptible Job has run so far.</param>
-public sealed record DeferralRecord(DeferralState State, DeferralPlan? Plan, TimeSpan Ran)
+/// <param name="Interruptions">How many times an interruptible Job has been suspended after running.</param>
+public sealed record DeferralRecord(DeferralState State, DeferralPlan? Plan, TimeSpan Ran, int Interruptions = 0)
 {
     /// <summary>The annotation holding the planned stretches of an interruptible Job (<c>start/end,start/end</c>, RFC 3339).</summary>
     public const string RunsAnnotation = CarbonAnnotations.Prefix + "planned-runs";
 
     /// <summary>The annotation holding how many seconds an interruptible Job has run.</summary>
     public const string RanAnnotation = CarbonAnnotations.Prefix + "ran-seconds";
+
+    /// <summary>The annotation holding how many times an interruptible Job has been suspended after running.</summary>
+    public const string InterruptionsAnnotation = CarbonAnnotations.Prefix + "interruptions";
 
     /// <summary>Reads the record from <paramref name="annotations"/>; unreadable parts are left out, never thrown.</summary>
     public static DeferralRecord Read(IReadOnlyDictionary<string, string>? annotations)
@@ -30,8 +34,21 @@ public sealed record DeferralRecord(DeferralState State, DeferralPlan? Plan, Tim
         var ran = annotations.TryGetValue(RanAnnotation, out var ranText) && double.TryParse(ranText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.Zero;
-        return new DeferralRecord(state, ReadPlan(annotations), ran);
+        var interruptions = annotations.TryGetValue(InterruptionsAnnotation, out var countText) && int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
+        return new DeferralRecord(state, ReadPlan(annotations), ran, interruptions);
     }
+
+    /// <summary>
+    /// When the controller must look at the Job again: a held or paused Job at its planned start and
+    /// at its latest safe start (kept apart so that one lost wake-up never breaks the deadline); a
+    /// released interruptible Job at the end of its stretch.
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset> WakeUps() => (State, Plan) switch
+    {
+        (DeferralState.Held or DeferralState.Paused, { } plan) => plan.LatestStart > plan.Start ? [plan.Start, plan.LatestStart] : [plan.Start],
+        (DeferralState.Released, { Runs.Count: > 1 } plan) => [plan.Runs[0].End],
+        _ => [],
+    };
 
     /// <summary>The annotations that write this record (values to set; <c>null</c> to remove).</summary>
     public IReadOnlyDictionary<string, string?> ToAnnotations()
@@ -40,6 +57,7 @@ public sealed record DeferralRecord(DeferralState State, DeferralPlan? Plan, Tim
         {
             [CarbonAnnotations.State] = State.ToString().ToLowerInvariant(),
             [RanAnnotation] = Ran > TimeSpan.Zero ? Ran.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) : null,
+            [InterruptionsAnnotation] = Interruptions > 0 ? Interruptions.ToString(CultureInfo.InvariantCulture) : null,
         };
         if (Plan is { } plan)
         {

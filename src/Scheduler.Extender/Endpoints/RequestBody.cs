@@ -19,7 +19,7 @@ internal sealed class RequestBody : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
-    public static async Task<RequestBody> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<RequestBody> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken, string expected = "ExtenderArgs JSON")
     {
         if (request.ContentLength > maxBytes)
         {
@@ -60,7 +60,7 @@ internal sealed class RequestBody : IDisposable
 
             if (length == 0)
             {
-                throw new ExtenderRequestException("The request body is empty; expected ExtenderArgs JSON.");
+                throw new ExtenderRequestException($"The request body is empty; expected {expected}.");
             }
 
             return new RequestBody(buffer, length);

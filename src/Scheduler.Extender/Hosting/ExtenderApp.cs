@@ -18,9 +18,10 @@ public static class ExtenderApp
         // The content root is the application's folder, so appsettings.json is found whatever the
         // working directory the process was started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+        if (string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
         {
-            builder.WebHost.UseUrls(DefaultUrl);
+            var urls = builder.Configuration["urls"];
+            HttpsListener.Configure(builder, string.IsNullOrEmpty(urls) ? DefaultUrl : urls);
         }
 
         builder.Services.AddCarbonScheduler(builder.Configuration);
@@ -29,6 +30,7 @@ public static class ExtenderApp
         var app = builder.Build();
         app.MapExtender();
         app.MapIntensityStatus();
+        app.MapAdmission();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());

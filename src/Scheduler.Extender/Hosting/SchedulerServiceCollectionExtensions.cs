@@ -10,6 +10,8 @@ using Scheduler.Extender.Extending;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Extender.Wire;
 using Scheduler.Kubernetes;
+using Scheduler.Kubernetes.Admission;
+using Scheduler.Kubernetes.Deferral;
 using Scheduler.Kubernetes.Nodes;
 using Scheduler.Signals.Forecasting;
 using Scheduler.Signals.Hardware;
@@ -36,6 +38,8 @@ internal static class SchedulerServiceCollectionExtensions
         AddSettings<NodesOptions>(services, configuration, NodesOptions.SectionName, o => o.Validate());
         AddSettings<KubernetesOptions>(services, configuration, KubernetesOptions.SectionName, o => o.Validate());
         AddSettings<KeplerOptions>(services, configuration, KeplerOptions.SectionName, o => o.Validate());
+        AddSettings<DeferralOptions>(services, configuration, DeferralOptions.SectionName, o => o.Validate());
+        AddSettings<TlsOptions>(services, configuration, TlsOptions.SectionName, o => o.Validate());
         services.AddOptions<CarbonOptions>().Bind(configuration.GetSection(CarbonOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CarbonOptions>>(sp =>
             new SettingsValidator<CarbonOptions>(o => o.Validate(sp.GetRequiredService<CarbonProfileCatalog>().Zones)));
@@ -94,6 +98,11 @@ internal static class SchedulerServiceCollectionExtensions
         services.AddSingleton<IntensityCapFilter>();
         services.AddSingleton<PodDemandReader>();
 
+        // Admission webhook: decides from the review alone, so it needs no cluster access.
+        services.AddSingleton<DeferralAdmissionPolicy>();
+        services.AddSingleton<JobAdmission>();
+        services.AddSingleton<PodAdmission>();
+
         // Nodes.
         services.AddSingleton<GridZoneResolver>();
         services.AddSingleton<NodeDescriber>();
@@ -122,6 +131,7 @@ internal static class SchedulerServiceCollectionExtensions
             return registry;
         });
         services.AddSingleton<SchedulerMetrics>();
+        services.AddSingleton<AdmissionMetrics>();
         services.AddSingleton<ExtenderService>();
         services.AddSingleton(sp => new NodeFields(sp.GetRequiredService<ScoringOptions>().GpuResources));
 

@@ -14,6 +14,9 @@ public interface INodeCache
     /// <summary>Every node's description (a moment's view, for metrics).</summary>
     IEnumerable<NodeDescription> Nodes { get; }
 
+    /// <summary>Every node's facts (labels, allocatable) beside its description: which nodes could run a Job, and where.</summary>
+    IEnumerable<(NodeFacts Facts, NodeDescription Description)> Entries { get; }
+
     /// <summary>The description of node <paramref name="name"/>, or <c>null</c> when it is not known.</summary>
     NodeDescription? Find(string name);
 }

@@ -34,6 +34,9 @@ public sealed class NodeCache : INodeCache
     public IEnumerable<NodeDescription> Nodes => _nodes.Values.Select(e => e.Description);
 
     /// <inheritdoc />
+    public IEnumerable<(NodeFacts Facts, NodeDescription Description)> Entries => _nodes.Values.Select(e => (e.Facts, e.Description));
+
+    /// <inheritdoc />
     public NodeDescription? Find(string name) => _nodes.TryGetValue(name, out var entry) ? entry.Description : null;
 
     /// <summary>Replaces every node at once (a full list) and marks the cache synced.</summary>

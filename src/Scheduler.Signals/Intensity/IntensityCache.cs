@@ -17,11 +17,19 @@ public sealed class IntensityCache : IForecastLookup
     /// <inheritdoc />
     public IntensityForecast? Find(string zone) => _byZone.TryGetValue(zone, out var forecast) ? forecast : null;
 
+    /// <summary>Raised with the zone's name when a zone gets a newly issued forecast: held Jobs are planned again.</summary>
+    public event EventHandler<string>? ForecastIssued;
+
     /// <summary>Stores <paramref name="forecast"/> as its zone's newest.</summary>
     public void Set(IntensityForecast forecast)
     {
         ArgumentNullException.ThrowIfNull(forecast);
+        var previous = _byZone.GetValueOrDefault(forecast.Zone);
         _byZone[forecast.Zone] = forecast;
+        if (previous is null || previous.IssuedAt != forecast.IssuedAt || previous.Source != forecast.Source)
+        {
+            ForecastIssued?.Invoke(this, forecast.Zone);
+        }
     }
 
     /// <summary>Forgets <paramref name="zone"/>'s forecast, so its nodes score neutral rather than on stale data.</summary>

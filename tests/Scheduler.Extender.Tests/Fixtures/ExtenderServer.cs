@@ -17,14 +17,19 @@ public sealed class ExtenderServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _inventory;
 
-    private ExtenderServer(WebApplication app, string inventory, Uri address)
+    private ExtenderServer(WebApplication app, string inventory, Uri address, Uri? httpsAddress)
     {
         _app = app;
         _inventory = inventory;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        HttpsAddress = httpsAddress;
     }
 
+    /// <summary>A client of the HTTP listener.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The HTTPS listener's address, when <c>Tls</c> is configured.</summary>
+    public Uri? HttpsAddress { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -49,8 +54,10 @@ public sealed class ExtenderServer : IAsyncDisposable
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new ExtenderServer(app, inventory, new Uri(address));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var http = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
+        var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
+        return new ExtenderServer(app, inventory, new Uri(http), https is null ? null : new Uri(https));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Scheduler.Extender.Hosting;
+
+/// <summary>
+/// The HTTPS listener (configuration section <c>Tls</c>), which the API server needs to call the
+/// admission webhook. It listens beside the HTTP port when both PEM files are set.
+/// </summary>
+public sealed class TlsOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Tls";
+
+    /// <summary>The default HTTPS port.</summary>
+    public const int DefaultPort = 8443;
+
+    /// <summary>The PEM certificate (chain), e.g. <c>tls.crt</c> of a mounted cert-manager Secret.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>The PEM private key of the certificate, e.g. <c>tls.key</c>.</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>The HTTPS port. Default 8443; 0 picks a free port (for tests).</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Whether HTTPS is configured (both files set).</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(CertificateFile) && !string.IsNullOrWhiteSpace(KeyFile);
+
+    /// <summary>Every problem with these settings; empty when valid. Loads the certificate, so an unreadable pair stops the start.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Port is < 0 or > 65535)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Tls:Port is {Port}; it must be between 1 and 65535 (or 0 for any free port)."));
+        }
+
+        var hasCertificate = !string.IsNullOrWhiteSpace(CertificateFile);
+        var hasKey = !string.IsNullOrWhiteSpace(KeyFile);
+        if (hasCertificate != hasKey)
+        {
+            errors.Add($"Tls:CertificateFile and Tls:KeyFile must be set together (PEM files, e.g. tls.crt and tls.key of a mounted Secret); only Tls:{(hasCertificate ? "CertificateFile" : "KeyFile")} is set.");
+            return errors;
+        }
+
+        if (!Enabled)
+        {
+            return errors;
+        }
+
+        var missing = false;
+        foreach (var (key, path) in new[] { ("CertificateFile", CertificateFile!), ("KeyFile", KeyFile!) })
+        {
+            if (!File.Exists(path))
+            {
+                errors.Add($"Tls:{key} '{path}' does not exist.");
+                missing = true;
+            }
+        }
+
+        if (!missing)
+        {
+            var (certificate, error) = Load(CertificateFile!, KeyFile!);
+            certificate?.Dispose();
+            if (error is not null)
+            {
+                errors.Add(error);
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// The certificate with its key from the two PEM files, or why they cannot be used. The message
+    /// names the files and the cause, never their content.
+    /// </summary>
+    internal static (X509Certificate2? Certificate, string? Error) Load(string certificateFile, string keyFile)
+    {
+        try
+        {
+            var certificate = ServerCertificateFiles.LoadPem(certificateFile, keyFile);
+            if (certificate.HasPrivateKey)
+            {
+                return (certificate, null);
+            }
+
+            certificate.Dispose();
+            return (null, $"Tls:KeyFile '{keyFile}' holds no private key for the certificate in Tls:CertificateFile '{certificateFile}'.");
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return (null, $"Tls:CertificateFile '{certificateFile}' and Tls:KeyFile '{keyFile}' cannot be loaded as a PEM certificate and its private key: {e.Message}");
+        }
+    }
+}

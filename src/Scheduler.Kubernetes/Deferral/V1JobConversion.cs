@@ -1,0 +1,71 @@
+using k8s.Models;
+using Scheduler.Core.Annotations;
+using Scheduler.Kubernetes.Admission;
+using Scheduler.Core.Deferral;
+
+namespace Scheduler.Kubernetes.Deferral;
+
+/// <summary>Reads the parts of a <see cref="V1Job"/> the deferral decision needs.</summary>
+public static class V1JobConversion
+{
+    /// <summary>The Job's key.</summary>
+    public static JobKey KeyOf(this V1Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new JobKey(job.Metadata?.NamespaceProperty ?? "default", job.Metadata?.Name ?? string.Empty);
+    }
+
+    /// <summary>Whether Kueue manages the Job, so that it is held through Kueue's admission gate.</summary>
+    public static bool IsKueueManaged(this V1Job job) =>
+        job?.Metadata?.Labels is { } labels && labels.TryGetValue(KueueKeys.QueueNameLabel, out var queue) && !string.IsNullOrEmpty(queue);
+
+    /// <summary>Whether the Job carries any annotation the controller acts on.</summary>
+    public static bool HasCarbonAnnotations(this V1Job job) =>
+        job?.Metadata?.Annotations is { } annotations
+        && (annotations.ContainsKey(CarbonAnnotations.Deadline) || annotations.ContainsKey(CarbonAnnotations.MaxDelay) || annotations.ContainsKey(CarbonAnnotations.State));
+
+    /// <summary>The Job as the decision sees it.</summary>
+    /// <param name="job">The Job.</param>
+    /// <param name="dryRun">Whether its namespace is in dry run.</param>
+    /// <param name="kueueGate">Our gate's name in Kueue's admission gates.</param>
+    public static JobView ToView(this V1Job job, bool dryRun, string kueueGate)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var annotations = job.Metadata?.Annotations is { } map ? new Dictionary<string, string>(map, StringComparer.Ordinal) : [];
+        var suspended = job.IsKueueManaged()
+            ? HasGate(annotations.GetValueOrDefault(KueueKeys.AdmissionGatedBy), kueueGate)
+            : job.Spec?.Suspend == true;
+        var finished = job.Status?.Conditions?.Any(c => c.Type is "Complete" or "Failed" && c.Status == "True") == true;
+        var created = job.Metadata?.CreationTimestamp is { } timestamp ? new DateTimeOffset(DateTime.SpecifyKind(timestamp, DateTimeKind.Utc)) : DateTimeOffset.MinValue;
+        return new JobView(created, annotations, suspended, finished, dryRun);
+    }
+
+    /// <summary>What one of the Job's pods needs of a node, and the zones its annotation allows.</summary>
+    public static PlacementNeeds ToNeeds(this V1Job job, IReadOnlyList<string> gpuResources, IReadOnlyList<string> allowedZones)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(gpuResources);
+        var pod = job.Spec?.Template?.Spec;
+        var selector = pod?.NodeSelector is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : [];
+        var terms = pod?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution?.NodeSelectorTerms?
+            .Select(term => (IReadOnlyList<NodeRequirement>)[.. (term.MatchExpressions ?? []).Select(e => new NodeRequirement(e.Key, e.OperatorProperty, [.. e.Values ?? []]))])
+            .ToList() ?? [];
+        var gpus = 0.0;
+        foreach (var container in pod?.Containers ?? [])
+        {
+            foreach (var resource in gpuResources)
+            {
+                gpus += Quantity(container.Resources?.Requests, resource) ?? Quantity(container.Resources?.Limits, resource) ?? 0;
+            }
+        }
+
+        return new PlacementNeeds(selector, terms, gpus, allowedZones);
+    }
+
+    /// <summary>Whether Kueue's comma-separated gate list holds <paramref name="gate"/>.</summary>
+    public static bool HasGate(string? gates, string gate) =>
+        gates is not null && gates.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Contains(gate, StringComparer.Ordinal);
+
+    private static double? Quantity(IDictionary<string, k8s.Models.ResourceQuantity>? resources, string name) =>
+        resources is not null && resources.TryGetValue(name, out var quantity) && Scheduler.Core.Quantities.ResourceQuantity.TryParse(quantity.ToString(), out var value) ? value : null;
+}

@@ -1,7 +1,7 @@
 using k8s.Models;
 using Scheduler.Core.Annotations;
-using Scheduler.Kubernetes.Admission;
 using Scheduler.Core.Deferral;
+using Scheduler.Kubernetes.Admission;
 
 namespace Scheduler.Kubernetes.Deferral;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using Quartz;
 using Scheduler.Core.Intensity;
 using Scheduler.Core.Pods;
 using Scheduler.Core.Scoring;
@@ -23,6 +24,8 @@ using Scheduler.Signals.Profiles;
 using Scheduler.Signals.Prometheus;
 using Scheduler.Signals.Providers;
 using Scheduler.Signals.Regions;
+using Scheduler.Storage;
+using Scheduler.Storage.Scheduling;
 
 namespace Scheduler.Extender.Hosting;
 
@@ -115,6 +118,11 @@ internal static class SchedulerServiceCollectionExtensions
             case NodeSourceKind.Cluster:
                 services.AddSingleton<IKubernetes>(sp => new k8s.Kubernetes(ClusterConfiguration(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value)));
                 services.AddHostedService<NodeWatcher>();
+                if (DeferralWanted(configuration))
+                {
+                    AddDeferralController(services, configuration);
+                }
+
                 break;
             case NodeSourceKind.InventoryFile:
                 services.AddHostedService<NodeInventoryLoader>();
@@ -140,6 +148,35 @@ internal static class SchedulerServiceCollectionExtensions
             .AddCheck<IntensityHealthCheck>("intensity", tags: ["ready"])
             .AddCheck<KeplerHealthCheck>("kepler", tags: ["ready"]);
         return services;
+    }
+
+    // The controller: Jobs watched by the leader, decided on by every replica, woken by Quartz
+    // (PostgreSQL or in memory) and by in-process timers.
+    private static void AddDeferralController(IServiceCollection services, IConfiguration configuration)
+    {
+        AddSettings<StorageOptions>(services, configuration, StorageOptions.SectionName, o => o.Validate());
+        services.AddSingleton<PendingJobs>();
+        services.AddSingleton<JobWatcher>();
+        services.AddSingleton<JobEvents>();
+        services.AddSingleton<InProcessWakeUps>();
+        services.AddSingleton<IWakeUps>(sp => sp.GetRequiredService<InProcessWakeUps>());
+        services.AddSingleton<IWakeUps, QuartzWakeUps>();
+        services.AddSingleton<DeferralController>();
+        // Invalid storage settings stop the start with their own messages when options are validated;
+        // until then Quartz is described from defaults rather than from settings that cannot be read.
+        var storage = StorageOptions.FromConfiguration(configuration);
+        services.AddQuartz(QuartzStoreSettings.ToProperties(storage.Validate().Count == 0 ? storage : new StorageOptions()));
+        services.AddHostedService<DeferralStoreStarter>();
+        services.AddHostedService<DeferralHost>();
+    }
+
+    // Holding Jobs, or recording what holding them would do.
+    private static bool DeferralWanted(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(DeferralOptions.SectionName);
+        return section.GetValue<bool>(nameof(DeferralOptions.Enabled))
+            || section.GetValue<bool>(nameof(DeferralOptions.DryRun))
+            || section.GetSection(nameof(DeferralOptions.DryRunNamespaces)).GetChildren().Any();
     }
 
     private static NodeSourceKind NodeSourceOf(IConfiguration configuration)

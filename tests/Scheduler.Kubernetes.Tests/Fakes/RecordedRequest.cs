@@ -9,6 +9,18 @@ namespace Scheduler.Kubernetes.Tests.Fakes;
 /// <param name="Kind">What the request asked for.</param>
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, ApiRequestKind Kind)
 {
+    /// <summary>The namespace of the path, or <c>null</c> for a cluster-scoped or all-namespaces request.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>The object name of the path, or <c>null</c> for a collection.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The <c>Content-Type</c> header, or <c>null</c> when the request has none.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>The body as sent (e.g. a patch), or <c>null</c> for a request without one.</summary>
+    public string? Body { get; init; }
+
     /// <summary>The <c>resourceVersion</c> parameter, or <c>null</c>.</summary>
     public string? ResourceVersion => Parameter("resourceVersion");
 
@@ -26,6 +38,12 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 
     /// <summary>Whether <c>watch=true</c> was asked.</summary>
     public bool Watch => IsTrue(Parameter("watch"));
+
+    /// <summary>The <c>labelSelector</c> parameter, or <c>null</c>.</summary>
+    public string? LabelSelector => Parameter("labelSelector");
+
+    /// <summary>The <c>fieldSelector</c> parameter, or <c>null</c>.</summary>
+    public string? FieldSelector => Parameter("fieldSelector");
 
     /// <summary>The parameter <paramref name="name"/>, or <c>null</c> when absent.</summary>
     public string? Parameter(string name) => Query.TryGetValue(name, out var value) ? value : null;

@@ -14,14 +14,15 @@ internal static class Eventually
     /// Returns once <paramref name="condition"/> holds; fails the test, naming <paramref name="what"/>
     /// and what <paramref name="state"/> then tells, if it does not within <see cref="Timeout"/>.
     /// </summary>
-    public static async Task UntilAsync(Func<bool> condition, string what, Func<string>? state = null)
+    public static async Task UntilAsync(Func<bool> condition, string what, Func<string>? state = null, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? Timeout;
         var waited = Stopwatch.StartNew();
         while (!condition())
         {
-            if (waited.Elapsed > Timeout)
+            if (waited.Elapsed > limit)
             {
-                Assert.Fail($"Not true within {Timeout.TotalSeconds:0} s: {what}{(state is null ? string.Empty : Environment.NewLine + state())}");
+                Assert.Fail($"Not true within {limit.TotalSeconds:0} s: {what}{(state is null ? string.Empty : Environment.NewLine + state())}");
             }
 
             await Task.Delay(PollInterval);

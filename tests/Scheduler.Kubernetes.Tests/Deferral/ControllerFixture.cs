@@ -1,0 +1,110 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Scheduler.Core.Annotations;
+using Scheduler.Core.Intensity;
+using Scheduler.Core.Scoring;
+using Scheduler.Kubernetes.Deferral;
+using Scheduler.Kubernetes.Nodes;
+using Scheduler.Kubernetes.Tests.Fakes;
+using Scheduler.Kubernetes.Tests.Support;
+using Scheduler.Signals.Intensity;
+
+namespace Scheduler.Kubernetes.Tests.Deferral;
+
+/// <summary>
+/// A deferral controller against the fake Kubernetes API: two grid zones (DE with two nodes, FR
+/// with one, by the grid-zone label), hourly forecasts set per test, and a fake clock shared with
+/// the API server.
+/// </summary>
+internal sealed class ControllerFixture : IAsyncDisposable
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+
+    private ControllerFixture(FakeKubernetesApiServer server, DeferralOptions options)
+    {
+        Server = server;
+        Time = new FakeTimeProvider(T0);
+        Server.TimeProvider = Time;
+        Nodes = new NodeCache(TestNodes.CreateDescriber());
+        Nodes.ReplaceAll(
+        [
+            TestNodes.Node("de-1", new Dictionary<string, string> { [NodeLabels.GridZone] = "DE" }).ToFacts(),
+            TestNodes.Node("de-2", new Dictionary<string, string> { [NodeLabels.GridZone] = "DE" }).ToFacts(),
+            TestNodes.Node("fr-1", new Dictionary<string, string> { [NodeLabels.GridZone] = "FR" }).ToFacts(),
+        ]);
+        Intensity = new IntensityCache();
+        Pending = new PendingJobs();
+        WakeUps = new InProcessWakeUps(Pending, Time);
+        Options = options;
+        Controller = NewController();
+    }
+
+    public FakeKubernetesApiServer Server { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public NodeCache Nodes { get; }
+
+    public IntensityCache Intensity { get; }
+
+    public PendingJobs Pending { get; }
+
+    public InProcessWakeUps WakeUps { get; }
+
+    public DeferralOptions Options { get; }
+
+    public DeferralController Controller { get; }
+
+    public static async Task<ControllerFixture> StartAsync(DeferralOptions? options = null) =>
+        new(await FakeKubernetesApiServer.StartAsync(), options ?? new DeferralOptions { Enabled = true, SafetyMarginMinutes = 30 });
+
+    /// <summary>Another replica's controller on the same API.</summary>
+    public DeferralController NewController() => new(
+        Server.CreateClient(),
+        Nodes,
+        Intensity,
+        new JobEvents(Server.CreateClient(), Time, NullLogger<JobEvents>.Instance),
+        [WakeUps],
+        Microsoft.Extensions.Options.Options.Create(Options),
+        Microsoft.Extensions.Options.Options.Create(new ScoringOptions()),
+        Time,
+        NullLogger<DeferralController>.Instance);
+
+    /// <summary>Sets a zone's hourly forecast from <see cref="T0"/> for two days.</summary>
+    public void Forecast(string zone, Func<int, double> byHour) =>
+        Intensity.Set(new IntensityForecast(zone, new IntensitySeries(T0, TimeSpan.FromHours(1), Enumerable.Range(0, 48).Select(byHour).ToArray()), Time.GetUtcNow(), "test"));
+
+    /// <summary>A Job as the webhook lets it in: suspended and marked held, with a deadline and duration.</summary>
+    public JobKey AddHeldJob(string name, int deadlineHour, string duration = "2h", IDictionary<string, string>? extra = null, IDictionary<string, string>? labels = null, bool suspend = true)
+    {
+        var annotations = new Dictionary<string, string>
+        {
+            [CarbonAnnotations.Deadline] = T0.AddHours(deadlineHour).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            [CarbonAnnotations.Duration] = duration,
+            [CarbonAnnotations.State] = "held",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            annotations[key] = value;
+        }
+
+        var job = TestJobs.Job("ml", name, suspend, annotations, labels);
+        job.Metadata.CreationTimestamp = T0.UtcDateTime;
+        Server.AddJob(job);
+        return new JobKey("ml", name);
+    }
+
+    public V1Job Job(JobKey key) => Server.GetJob(key.Namespace, key.Name) ?? throw new InvalidOperationException($"no Job {key}");
+
+    public string Annotation(JobKey key, string name) => Job(key).Metadata.Annotations.TryGetValue(name, out var value) ? value : string.Empty;
+
+    public IReadOnlyList<Corev1Event> Events(string reason) => [.. Server.ListEvents("ml").Where(e => e.Reason == reason)];
+
+    public async ValueTask DisposeAsync()
+    {
+        WakeUps.Dispose();
+        await Server.DisposeAsync();
+    }
+}

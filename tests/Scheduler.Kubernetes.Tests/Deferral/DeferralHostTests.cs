@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Scheduler.Core.Annotations;
+using Scheduler.Kubernetes.Deferral;
+using Scheduler.Kubernetes.Tests.Support;
+
+namespace Scheduler.Kubernetes.Tests.Deferral;
+
+public class DeferralHostTests
+{
+    private static readonly DateTimeOffset T0 = ControllerFixture.T0;
+
+    [Fact]
+    public async Task Host_AsLeader_HoldsANewJobAndReleasesItWhenItsWakeUpFires()
+    {
+        await using var fixture = await ControllerFixture.StartAsync(new DeferralOptions { Enabled = true, SafetyMarginMinutes = 30, LeaseNamespace = "carbon", LeaseDurationSeconds = 5 });
+        fixture.Forecast("DE", h => h is 6 or 7 ? 50 : 400);
+        fixture.Forecast("FR", _ => 500);
+        using var host = Host(fixture);
+        await host.StartAsync(CancellationToken.None);
+        try
+        {
+            var job = fixture.AddHeldJob("train", deadlineHour: 18, duration: "2h");
+
+            await Eventually.UntilAsync(() => fixture.Annotation(job, CarbonAnnotations.PlannedStart) == "2026-11-24T06:00:00Z", "the leader plans the Job");
+            Assert.True(host.IsLeader);
+            Assert.True(fixture.Job(job).Spec.Suspend);
+
+            fixture.Time.SetUtcNow(T0.AddHours(6));
+            await Eventually.UntilAsync(() => fixture.Job(job).Spec.Suspend == false, "the wake-up releases the Job");
+            Assert.Equal("released", fixture.Annotation(job, CarbonAnnotations.State));
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Hosts_TwoReplicas_OneLeadsAndTheOtherTakesOverWhenItStops()
+    {
+        await using var fixture = await ControllerFixture.StartAsync(new DeferralOptions { Enabled = true, SafetyMarginMinutes = 30, LeaseNamespace = "carbon", LeaseDurationSeconds = 5 });
+        fixture.Forecast("DE", h => h is 6 or 7 ? 50 : 400);
+        using var first = Host(fixture);
+        using var second = Host(fixture);
+        await first.StartAsync(CancellationToken.None);
+        await second.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.UntilAsync(() => first.IsLeader || second.IsLeader, "a replica leads");
+            Assert.False(first.IsLeader && second.IsLeader);
+            var (leader, follower) = first.IsLeader ? (first, second) : (second, first);
+
+            await leader.StopAsync(CancellationToken.None);
+            await Eventually.UntilAsync(() => follower.IsLeader, "the other replica takes over", timeout: TimeSpan.FromSeconds(30));
+
+            // The new leader watches Jobs: one created now is planned.
+            var job = fixture.AddHeldJob("late", deadlineHour: 18, duration: "2h");
+            await Eventually.UntilAsync(() => fixture.Annotation(job, CarbonAnnotations.PlannedStart).Length > 0, "the new leader plans the Job");
+        }
+        finally
+        {
+            await first.StopAsync(CancellationToken.None);
+            await second.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static DeferralHost Host(ControllerFixture fixture)
+    {
+        var client = fixture.Server.CreateClient();
+        var kubernetes = Options.Create(new KubernetesOptions());
+        return new DeferralHost(
+            client,
+            new JobWatcher(client, fixture.Pending, kubernetes, fixture.Time, NullLogger<JobWatcher>.Instance),
+            fixture.Pending,
+            fixture.NewController(),
+            fixture.Intensity,
+            Options.Create(fixture.Options),
+            fixture.Time,
+            NullLogger<DeferralHost>.Instance);
+    }
+}

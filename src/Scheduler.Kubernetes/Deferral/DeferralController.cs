@@ -13,9 +13,11 @@ using Scheduler.Kubernetes.Nodes;
 namespace Scheduler.Kubernetes.Deferral;
 
 /// <summary>
-/// Decides on one Job and carries the decision out: reads the Job, finds the zones that could run
-/// it and their forecasts, asks <see cref="DeferralDecider"/>, patches the Job (optimistically, on the
-/// resourceVersion it read), records an Event and (re)schedules the Job's wake-ups.
+/// Decides on one Job and carries the decision out: reads the Job (from the leader's watch cache
+/// when it has it, else from the API server), finds the zones that could run it and their
+/// forecasts, asks <see cref="DeferralDecider"/>, patches the Job (optimistically, on the
+/// resourceVersion it read), records an Event and (re)schedules the Job's wake-ups. A Job read
+/// stale from the cache fails its patch with 409 and is read again from the API server.
 /// </summary>
 public sealed partial class DeferralController(
     IKubernetes client,
@@ -23,6 +25,7 @@ public sealed partial class DeferralController(
     IForecastLookup forecasts,
     JobEvents events,
     IEnumerable<IWakeUps> wakeUps,
+    JobWatcher? watched,
     IOptions<DeferralOptions> options,
     IOptions<ScoringOptions> scoring,
     TimeProvider time,
@@ -39,7 +42,7 @@ public sealed partial class DeferralController(
         {
             try
             {
-                return await ReconcileOnceAsync(key, cancellationToken).ConfigureAwait(false);
+                return await ReconcileOnceAsync(key, attempt == 1 ? watched?.Find(key) : null, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 3)
             {
@@ -49,14 +52,10 @@ public sealed partial class DeferralController(
         }
     }
 
-    private async Task<DeferralAction?> ReconcileOnceAsync(JobKey key, CancellationToken cancellationToken)
+    private async Task<DeferralAction?> ReconcileOnceAsync(JobKey key, V1Job? cached, CancellationToken cancellationToken)
     {
-        V1Job job;
-        try
-        {
-            job = await client.BatchV1.ReadNamespacedJobAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        var job = cached ?? await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (job is null)
         {
             await ScheduleAsync(key, [], cancellationToken).ConfigureAwait(false);
             return null;
@@ -68,6 +67,18 @@ public sealed partial class DeferralController(
         var action = DeferralDecider.Decide(view, time.GetUtcNow(), Forecasts(zones), settings);
         await ActAsync(job, view, action, zones, cancellationToken).ConfigureAwait(false);
         return action;
+    }
+
+    private async Task<V1Job?> ReadAsync(JobKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.BatchV1.ReadNamespacedJobAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     private async Task ActAsync(V1Job job, JobView view, DeferralAction action, IReadOnlyList<string> zones, CancellationToken cancellationToken)

@@ -11,22 +11,26 @@ namespace Scheduler.Kubernetes.Deferral;
 /// <summary>
 /// Watches every namespace's Jobs and asks for a decision on each Job with carbon annotations when
 /// it appears, changes or goes; a full list (at start, after an expired watch) asks for all of them.
-/// It keeps each such Job's state, so that a forecast refresh or a resync knows which to look at.
+/// It keeps the latest copy of each such Job (an informer's cache): a forecast refresh or a resync
+/// decides from memory and talks to the API server only for the Jobs whose plan changes.
 /// </summary>
 public sealed class JobWatcher(IKubernetes client, PendingJobs pending, IOptions<KubernetesOptions> options, TimeProvider time, ILogger<JobWatcher> logger)
     : ListWatchLoop<V1Job>("jobs", options, time, logger)
 {
-    private ConcurrentDictionary<JobKey, DeferralState> _jobs = new();
+    private ConcurrentDictionary<JobKey, (V1Job Job, DeferralState State)> _jobs = new();
 
     /// <summary>Every Job with carbon annotations seen.</summary>
     public IReadOnlyCollection<JobKey> Known => [.. _jobs.Keys];
 
     /// <summary>The Jobs held or paused: the ones a new forecast may move.</summary>
-    public IReadOnlyCollection<JobKey> Waiting => [.. _jobs.Where(j => j.Value is DeferralState.Held or DeferralState.Paused).Select(j => j.Key)];
+    public IReadOnlyCollection<JobKey> Waiting => [.. _jobs.Where(j => j.Value.State is DeferralState.Held or DeferralState.Paused).Select(j => j.Key)];
 
     /// <summary>The number of Jobs in each state, for metrics.</summary>
     public IReadOnlyDictionary<DeferralState, int> CountByState() =>
-        _jobs.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+        _jobs.Values.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>The latest copy of <paramref name="key"/> the watch has seen, if any; it may lag behind the API server.</summary>
+    public V1Job? Find(JobKey key) => _jobs.TryGetValue(key, out var entry) ? entry.Job : null;
 
     /// <inheritdoc />
     protected override async Task<(IList<V1Job> Items, string? Continue, string? ResourceVersion)> ListPageAsync(string? continueToken, CancellationToken cancellationToken)
@@ -47,10 +51,10 @@ public sealed class JobWatcher(IKubernetes client, PendingJobs pending, IOptions
     /// <inheritdoc />
     protected override void Replace(IReadOnlyList<V1Job> items)
     {
-        var fresh = new ConcurrentDictionary<JobKey, DeferralState>();
+        var fresh = new ConcurrentDictionary<JobKey, (V1Job Job, DeferralState State)>();
         foreach (var job in items.Where(j => j.HasCarbonAnnotations()))
         {
-            fresh[job.KeyOf()] = StateOf(job);
+            fresh[job.KeyOf()] = (job, StateOf(job));
         }
 
         // Jobs that went while no watch was open are decided on too: the controller finds them gone and forgets them.
@@ -68,7 +72,7 @@ public sealed class JobWatcher(IKubernetes client, PendingJobs pending, IOptions
         var key = item.KeyOf();
         if (item.HasCarbonAnnotations())
         {
-            _jobs[key] = StateOf(item);
+            _jobs[key] = (item, StateOf(item));
             pending.Enqueue(key);
         }
         else if (_jobs.TryRemove(key, out _))

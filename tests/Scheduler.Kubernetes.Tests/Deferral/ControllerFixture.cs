@@ -60,13 +60,14 @@ internal sealed class ControllerFixture : IAsyncDisposable
     public static async Task<ControllerFixture> StartAsync(DeferralOptions? options = null) =>
         new(await FakeKubernetesApiServer.StartAsync(), options ?? new DeferralOptions { Enabled = true, SafetyMarginMinutes = 30 });
 
-    /// <summary>Another replica's controller on the same API.</summary>
-    public DeferralController NewController() => new(
+    /// <summary>Another replica's controller on the same API, reading from <paramref name="watched"/>'s cache when given.</summary>
+    public DeferralController NewController(JobWatcher? watched = null) => new(
         Server.CreateClient(),
         Nodes,
         Intensity,
         new JobEvents(Server.CreateClient(), Time, NullLogger<JobEvents>.Instance),
         [WakeUps],
+        watched,
         Microsoft.Extensions.Options.Options.Create(Options),
         Microsoft.Extensions.Options.Options.Create(new ScoringOptions()),
         Time,

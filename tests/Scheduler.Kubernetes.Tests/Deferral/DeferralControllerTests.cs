@@ -93,6 +93,25 @@ public class DeferralControllerTests
     }
 
     [Fact]
+    public async Task Reconcile_FromAStaleWatchCache_IsRefusedAndDecidedAgainOnTheFreshJob()
+    {
+        await using var fixture = await ControllerFixture.StartAsync();
+        fixture.Forecast("DE", h => h == 3 ? 50 : 400);
+        var job = fixture.AddHeldJob("train", deadlineHour: 18, duration: "1h");
+        var watcher = new JobWatcher(fixture.Server.CreateClient(), fixture.Pending, Microsoft.Extensions.Options.Options.Create(new KubernetesOptions()), fixture.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<JobWatcher>.Instance);
+        await watcher.ListAsync(CancellationToken.None);
+        var controller = fixture.NewController(watcher);
+
+        // The user releases the Job by hand after the cache was filled: the cached copy is stale.
+        fixture.Server.UpdateJob(job.Namespace, job.Name, j => j.Spec.Suspend = false);
+        var action = await controller.ReconcileAsync(job, CancellationToken.None);
+
+        Assert.IsType<DeferralAction.MarkReleased>(action);
+        Assert.Equal("released", fixture.Annotation(job, CarbonAnnotations.State));
+        Assert.Single(fixture.Server.RequestsOf(ApiRequestKind.JobGet));
+    }
+
+    [Fact]
     public async Task Reconcile_ProvidersDown_KeepsTheJobHeldUntilItsLatestSafeStart()
     {
         await using var fixture = await ControllerFixture.StartAsync();

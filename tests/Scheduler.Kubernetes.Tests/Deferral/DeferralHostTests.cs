@@ -69,11 +69,12 @@ public class DeferralHostTests
     {
         var client = fixture.Server.CreateClient();
         var kubernetes = Options.Create(new KubernetesOptions());
+        var watcher = new JobWatcher(client, fixture.Pending, kubernetes, fixture.Time, NullLogger<JobWatcher>.Instance);
         return new DeferralHost(
             client,
-            new JobWatcher(client, fixture.Pending, kubernetes, fixture.Time, NullLogger<JobWatcher>.Instance),
+            watcher,
             fixture.Pending,
-            fixture.NewController(),
+            fixture.NewController(watcher),
             fixture.Intensity,
             Options.Create(fixture.Options),
             fixture.Time,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using Scheduler.Benchmarks.Deferral;
 using Scheduler.Benchmarks.KeplerRefresh;
 using Scheduler.Benchmarks.Simulation;
 
@@ -9,7 +10,8 @@ namespace Scheduler.Benchmarks;
 /// <summary>
 /// Runs the benchmarks (BenchmarkDotNet's command line, e.g. <c>--filter '*'</c>), or with
 /// <c>--describe</c> prints the workload they measure, with <c>kepler-refresh</c> measures a Kepler
-/// refresh against a real Prometheus, or with <c>simulate</c> replays 100,000 jobs through every policy.
+/// refresh against a real Prometheus, with <c>simulate</c> replays 100,000 jobs through every policy, or
+/// with <c>deferral-replan</c> plans and re-plans 10,000 held Jobs through the controller.
 /// </summary>
 internal static class BenchmarkProgram
 {
@@ -24,6 +26,8 @@ internal static class BenchmarkProgram
                 return await KeplerRefreshBenchmark.RunAsync(options);
             case [SimulationBenchmark.Command, .. var options]:
                 return await SimulationBenchmark.RunAsync(options);
+            case [DeferralReplanBenchmark.Command, .. var options]:
+                return await DeferralReplanBenchmark.RunAsync(options);
             case [KeplerExporterFarm.Command, var nodes, var seed]:
                 // The child process of kepler-refresh that serves the live exporters.
                 return await KeplerExporterFarm.RunAsync(int.Parse(nodes, CultureInfo.InvariantCulture), int.Parse(seed, CultureInfo.InvariantCulture));

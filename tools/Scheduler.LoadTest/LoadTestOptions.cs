@@ -22,7 +22,8 @@ internal sealed class LoadTestOptions
               --rate N            requests per second, fixed (default 100, 1..5000)
               --concurrency N     most requests in flight (default 32, 1..512)
               --nodes N           candidate nodes per request (default 1000, 1..20000)
-              --verb V            prioritize | filter | mixed (default mixed)
+              --verb V            prioritize | filter | mixed | mutate (default mixed); mutate sends a Job's
+                                  AdmissionReview to /mutate/jobs (add --server-env Deferral__Enabled=true to hold it)
               --full-nodes        send full Node objects instead of names (nodeCacheCapable: false)
               --server M          child | inprocess | external (default child)
               --url URL           the server of --server external; loopback only

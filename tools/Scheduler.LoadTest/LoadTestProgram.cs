@@ -170,6 +170,11 @@ internal static class LoadTestProgram
     {
         // Three pods in turn: an uncapped service, a capped batch job (filter removes nodes and
         // builds reasons), and a GPU job; kube-scheduler calls filter then prioritize for each.
+        if (options.Verb == LoadVerb.Mutate)
+        {
+            return [new LoadRequest("mutate/jobs", AdmissionReviewPayload.TrainingJobCreate(), "train-resnet")];
+        }
+
         var pods = new[] { PodShape.WebService, PodShape.CappedBatch, PodShape.GpuTraining };
         var verbs = options.Verb switch
         {

@@ -11,4 +11,7 @@ internal enum LoadVerb
 
     /// <summary>Filter then prioritize, alternately, as kube-scheduler calls them for each pod.</summary>
     Mixed,
+
+    /// <summary>Only <c>POST /mutate/jobs</c>: the admission webhook, as the API server calls it for each Job created.</summary>
+    Mutate,
 }

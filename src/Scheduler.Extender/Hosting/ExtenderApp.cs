@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 using Scheduler.Extender.Endpoints;
+using Scheduler.Extender.Telemetry;
 
 namespace Scheduler.Extender.Hosting;
 
@@ -28,6 +29,9 @@ public static class ExtenderApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+
+        // The deferral metrics listen to the controller's decisions, so they exist from the start (when the controller runs).
+        _ = app.Services.GetService<DeferralMetrics>();
         app.MapExtender();
         app.MapIntensityStatus();
         app.MapAdmission();

@@ -168,6 +168,7 @@ internal static class SchedulerServiceCollectionExtensions
         services.AddQuartz(QuartzStoreSettings.ToProperties(storage.Validate().Count == 0 ? storage : new StorageOptions()));
         services.AddHostedService<DeferralStoreStarter>();
         services.AddHostedService<DeferralHost>();
+        services.AddSingleton<DeferralMetrics>();
     }
 
     // Holding Jobs, or recording what holding them would do.

@@ -33,6 +33,9 @@ public sealed partial class DeferralController(
 {
     private readonly IWakeUps[] _wakeUps = [.. wakeUps];
 
+    /// <summary>Raised after each decision has been carried out, with the slack to the Job's latest safe start when it is held.</summary>
+    public event EventHandler<DeferralDecided>? Decided;
+
     /// <summary>Decides on <paramref name="key"/> and acts; a Job changed meanwhile is read and decided on again.</summary>
     /// <returns>The action taken, or <c>null</c> when the Job is gone.</returns>
     public async Task<DeferralAction?> ReconcileAsync(JobKey key, CancellationToken cancellationToken)
@@ -64,8 +67,16 @@ public sealed partial class DeferralController(
         var settings = options.Value.ToSettings(scoring.Value.DefaultDuration);
         var view = job.ToView(options.Value.IsDryRun(key.Namespace), options.Value.KueueGate);
         var zones = CandidateZonesOf(job, view, settings);
-        var action = DeferralDecider.Decide(view, time.GetUtcNow(), Forecasts(zones), settings);
+        var now = time.GetUtcNow();
+        var action = DeferralDecider.Decide(view, now, Forecasts(zones), settings);
         await ActAsync(job, view, action, zones, cancellationToken).ConfigureAwait(false);
+        var held = action switch
+        {
+            DeferralAction.Hold hold => hold.Record.Plan,
+            DeferralAction.Pause pause => pause.Record.Plan,
+            _ => null,
+        };
+        Decided?.Invoke(this, new DeferralDecided(key, action, held is null ? null : held.LatestStart - now));
         return action;
     }
 

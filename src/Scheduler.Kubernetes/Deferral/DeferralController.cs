@@ -109,7 +109,18 @@ public sealed partial class DeferralController(
                 break;
             case DeferralAction.Release release:
                 var requirement = release.Record.Plan?.Zone is { } zone && zones.Count > 1 ? ZoneAffinity.RequirementFor(zone, nodes.Entries) : null;
-                await PatchAsync(job, JobPatch.Release(job, release.Record, options.Value.KueueGate, requirement), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await PatchAsync(job, JobPatch.Release(job, release.Record, options.Value.KueueGate, requirement), cancellationToken).ConfigureAwait(false);
+                }
+                catch (HttpOperationException e) when (requirement is not null && e.Response.StatusCode == HttpStatusCode.UnprocessableEntity)
+                {
+                    // An API server that refuses the template change (older Kubernetes, or a policy) must
+                    // not keep the Job from running: the deadline comes before the zone.
+                    LogAffinityRefused(logger, key);
+                    await PatchAsync(job, JobPatch.Release(job, release.Record, options.Value.KueueGate, null), cancellationToken).ConfigureAwait(false);
+                }
+
                 await events.RecordAsync(job, "Normal", "CarbonReleased", release.Record.Plan!.Reason, cancellationToken).ConfigureAwait(false);
                 await ScheduleAsync(key, release.Record.WakeUps(), cancellationToken).ConfigureAwait(false);
                 break;
@@ -200,6 +211,9 @@ public sealed partial class DeferralController(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} changed while being decided on; deciding again")]
     private static partial void LogConflict(ILogger logger, JobKey job);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The API server refused the zone affinity of Job {Job}; released without it")]
+    private static partial void LogAffinityRefused(ILogger logger, JobKey job);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: {Action}")]
     private static partial void LogActed(ILogger logger, JobKey job, string action);

@@ -59,6 +59,25 @@ public class DeferralControllerTests
     }
 
     [Fact]
+    public async Task Reconcile_ZoneAffinityRefusedByTheApiServer_ReleasesTheJobWithoutIt()
+    {
+        await using var fixture = await ControllerFixture.StartAsync();
+        fixture.Forecast("DE", _ => 400);
+        fixture.Forecast("FR", h => h == 5 ? 20 : 60);
+        var job = fixture.AddHeldJob("train", deadlineHour: 18, duration: "1h");
+        await fixture.Controller.ReconcileAsync(job, CancellationToken.None);
+        fixture.Time.SetUtcNow(T0.AddHours(5));
+        fixture.Server.FailNextRequests(ApiRequestKind.JobPatch, HttpStatusCode.UnprocessableEntity, reason: "Invalid", message: "Job.batch \"train\" is invalid: spec.template: Invalid value: field is immutable");
+
+        var action = await fixture.Controller.ReconcileAsync(job, CancellationToken.None);
+
+        Assert.IsType<DeferralAction.Release>(action);
+        var released = fixture.Job(job);
+        Assert.False(released.Spec.Suspend);
+        Assert.Null(released.Spec.Template.Spec.Affinity);
+    }
+
+    [Fact]
     public async Task Reconcile_TwoReplicasAtOnce_ReleaseTheJobOnlyOnce()
     {
         await using var fixture = await ControllerFixture.StartAsync();

@@ -160,7 +160,13 @@ internal static class SchedulerServiceCollectionExtensions
         services.AddSingleton<JobEvents>();
         services.AddSingleton<InProcessWakeUps>();
         services.AddSingleton<IWakeUps>(sp => sp.GetRequiredService<InProcessWakeUps>());
-        services.AddSingleton<IWakeUps, QuartzWakeUps>();
+        // Quartz is written in the background: with the database down a Quartz call takes seconds, and the
+        // decisions (releases due now among them) must not queue behind it.
+        services.AddSingleton<IWakeUps>(sp => new BackgroundWakeUps(
+            ActivatorUtilities.CreateInstance<QuartzWakeUps>(sp),
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<StorageOptions>>().Value.RetryIntervalSeconds),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BackgroundWakeUps>>()));
         services.AddSingleton<DeferralController>();
         // Invalid storage settings stop the start with their own messages when options are validated;
         // until then Quartz is described from defaults rather than from settings that cannot be read.

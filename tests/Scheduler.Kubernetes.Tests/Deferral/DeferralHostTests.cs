@@ -41,8 +41,8 @@ public class DeferralHostTests
     {
         await using var fixture = await ControllerFixture.StartAsync(new DeferralOptions { Enabled = true, SafetyMarginMinutes = 30, LeaseNamespace = "carbon", LeaseDurationSeconds = 5 });
         fixture.Forecast("DE", h => h is 6 or 7 ? 50 : 400);
-        using var first = Host(fixture);
-        using var second = Host(fixture);
+        using var first = Host(fixture, new PendingJobs());
+        using var second = Host(fixture, new PendingJobs());
         await first.StartAsync(CancellationToken.None);
         await second.StartAsync(CancellationToken.None);
         try
@@ -65,15 +65,18 @@ public class DeferralHostTests
         }
     }
 
-    private static DeferralHost Host(ControllerFixture fixture)
+    // Replicas are processes with a queue each: PendingJobs has one reader, and a second host reading the same queue
+    // would cancel the first one's read, which ends that host's decision loop.
+    private static DeferralHost Host(ControllerFixture fixture, PendingJobs? pending = null)
     {
         var client = fixture.Server.CreateClient();
         var kubernetes = Options.Create(new KubernetesOptions());
-        var watcher = new JobWatcher(client, fixture.Pending, kubernetes, fixture.Time, NullLogger<JobWatcher>.Instance);
+        var queue = pending ?? fixture.Pending;
+        var watcher = new JobWatcher(client, queue, kubernetes, fixture.Time, NullLogger<JobWatcher>.Instance);
         return new DeferralHost(
             client,
             watcher,
-            fixture.Pending,
+            queue,
             fixture.NewController(watcher),
             fixture.Intensity,
             Options.Create(fixture.Options),

@@ -8,7 +8,8 @@ namespace Scheduler.Kubernetes.Deferral;
 /// decision never waits for it. The decisions are made one at a time, and with the database down each Quartz call
 /// retries for seconds (or waits out a connection timeout): every decision queued behind it, releases due now among
 /// them, would wait too, and the in-process timers that fire on time would be of no use. The newest times asked for
-/// a Job win; a write that fails is tried again after the retry delay, so the store catches up once it is back.
+/// a Job win; a write that fails is tried again (after the retry delay while writes keep failing), so the store
+/// catches up once it is back.
 /// </summary>
 public sealed partial class BackgroundWakeUps : IWakeUps, IDisposable, IAsyncDisposable
 {
@@ -132,13 +133,15 @@ public sealed partial class BackgroundWakeUps : IWakeUps, IDisposable, IAsyncDis
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // Newer times asked for meanwhile win over these; the store is most likely down for every Job,
-                    // so the writer waits before it tries the next one.
+                    // Newer times asked for meanwhile win over these. One failure may be this Job's own (Quartz
+                    // firing its trigger at that moment can deadlock with the delete), so the next write goes at
+                    // once; a second failure in a row means the store is down, and the writer waits.
                     Want(job, times, replace: false);
                     if (!_failing)
                     {
                         _failing = true;
                         LogFailing(_logger, e, _store, _retryDelay.TotalSeconds);
+                        continue;
                     }
 
                     await Task.Delay(_retryDelay, _time, stoppingToken).ConfigureAwait(false);

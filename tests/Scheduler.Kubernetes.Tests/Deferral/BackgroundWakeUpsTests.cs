@@ -49,24 +49,44 @@ public class BackgroundWakeUpsTests
     }
 
     [Fact]
-    public async Task Schedule_StoreDown_TriesAgainAfterTheRetryDelayUntilItIsBack()
+    public async Task Schedule_StoreDown_TriesAgainEveryRetryDelayUntilItIsBack()
     {
         var time = new FakeTimeProvider(T0);
-        var store = new RecordingStore { Failures = 2 };
+        var store = new RecordingStore { Failures = 3 };
         store.Answer();
         await using var wakeUps = new BackgroundWakeUps(store, RetryDelay, time, NullLogger<BackgroundWakeUps>.Instance);
 
         await wakeUps.ScheduleAsync(First, [T0.AddHours(2)], CancellationToken.None);
-        await Eventually.UntilAsync(() => store.Attempts == 1 && wakeUps.Pending == 1, "the first write fails and is kept for later");
-        for (var attempt = 2; attempt <= 3; attempt++)
+
+        // The second failure in a row comes at once; from then on the writer waits on the fake clock, which is
+        // moved on until each next attempt comes.
+        await Eventually.UntilAsync(() => store.Attempts == 2 && wakeUps.Pending == 1, "two writes fail, and the Job is kept for later");
+        for (var attempt = 3; attempt <= 4; attempt++)
         {
-            // The writer waits on the fake clock: it is moved on until the next attempt comes.
             var next = attempt;
             await Eventually.UntilAsync(() => { time.Advance(RetryDelay); return store.Attempts == next; }, $"attempt {attempt}, one retry delay later");
         }
 
         await Eventually.UntilAsync(() => store.Written.Count == 1, "the write goes through once the store is back");
         Assert.Equal(0, wakeUps.Pending);
+    }
+
+    [Fact]
+    public async Task Schedule_OneJobsWriteFailsOnce_OtherJobsAreWrittenAtOnceAndItIsTriedAgain()
+    {
+        // The clock never moves: nothing here may wait for the retry delay.
+        var time = new FakeTimeProvider(T0);
+        var store = new RecordingStore { Failures = 1 };
+        await using var wakeUps = new BackgroundWakeUps(store, RetryDelay, time, NullLogger<BackgroundWakeUps>.Instance);
+        await wakeUps.ScheduleAsync(First, [], CancellationToken.None);
+        await Eventually.UntilAsync(() => store.Attempts == 1, "the writer is busy with the first Job");
+        await wakeUps.ScheduleAsync(Second, [T0.AddHours(1)], CancellationToken.None);
+
+        store.Answer();
+
+        await Eventually.UntilAsync(() => store.Written.Count == 2, "both Jobs are written without a retry delay");
+        Assert.Equal([Second, First], store.Written.Select(w => w.Job));
+        Assert.Equal(3, store.Attempts);
     }
 
     [Fact]

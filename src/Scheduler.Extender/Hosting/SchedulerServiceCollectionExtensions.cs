@@ -150,13 +150,14 @@ internal static class SchedulerServiceCollectionExtensions
         return services;
     }
 
-    // The controller: Jobs watched by the leader, decided on by every replica, woken by Quartz
-    // (PostgreSQL or in memory) and by in-process timers.
+    // The controller: Jobs (and bare Pods, with Deferral:Pods) watched by the leader, decided on by every
+    // replica, woken by Quartz (PostgreSQL or in memory) and by in-process timers.
     private static void AddDeferralController(IServiceCollection services, IConfiguration configuration)
     {
         AddSettings<StorageOptions>(services, configuration, StorageOptions.SectionName, o => o.Validate());
         services.AddSingleton<PendingJobs>();
         services.AddSingleton<JobWatcher>();
+        services.AddSingleton<PodWatcher>();
         services.AddSingleton<JobEvents>();
         services.AddSingleton<InProcessWakeUps>();
         services.AddSingleton<IWakeUps>(sp => sp.GetRequiredService<InProcessWakeUps>());
@@ -173,7 +174,9 @@ internal static class SchedulerServiceCollectionExtensions
         var storage = StorageOptions.FromConfiguration(configuration);
         services.AddQuartz(QuartzStoreSettings.ToProperties(storage.Validate().Count == 0 ? storage : new StorageOptions()));
         services.AddHostedService<DeferralStoreStarter>();
-        services.AddHostedService<DeferralHost>();
+        // The host is a service of its own too: the metrics ask it whether this replica leads.
+        services.AddSingleton<DeferralHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeferralHost>());
         services.AddSingleton<DeferralMetrics>();
     }
 

@@ -9,10 +9,13 @@ internal sealed class DeferralMetrics
 {
     private static readonly DeferralState[] States = [DeferralState.Held, DeferralState.Paused, DeferralState.Released, DeferralState.Completed];
 
-    public DeferralMetrics(CollectorRegistry registry, JobWatcher watcher, DeferralController controller)
+    private static readonly Dictionary<DeferralState, int> NoJobs = [];
+
+    public DeferralMetrics(CollectorRegistry registry, JobWatcher watcher, DeferralHost host, DeferralController controller)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(watcher);
+        ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(controller);
         var factory = Metrics.WithCustomRegistry(registry);
         var jobs = factory.CreateGauge(
@@ -21,7 +24,9 @@ internal sealed class DeferralMetrics
             new GaugeConfiguration { LabelNames = ["state"] });
         registry.AddBeforeCollectCallback(() =>
         {
-            var counts = watcher.CountByState();
+            // Only the leader watches Jobs. A replica that stopped leading still holds its last watch's copies:
+            // counted, they would count every Job twice across replicas, and never change.
+            var counts = host.IsLeader ? watcher.CountByState() : NoJobs;
             foreach (var state in States)
             {
                 jobs.WithLabels(state.ToString().ToLowerInvariant()).Set(counts.GetValueOrDefault(state));
@@ -29,11 +34,11 @@ internal sealed class DeferralMetrics
         });
         var decisions = factory.CreateCounter(
             "carbon_deferral_decisions_total",
-            "Decisions carried out on Jobs, by action: hold, release, pause, keep, markreleased, complete, reportinvalid, recorddryrun.",
+            "Decisions carried out on Jobs and Pods, by action: hold, release, pause, keep, markreleased, complete, reportinvalid, recorddryrun.",
             new CounterConfiguration { LabelNames = ["action"] });
         var slack = factory.CreateHistogram(
             "carbon_deferral_slack_seconds",
-            "For each Job left waiting by a decision, the time until its latest safe start.",
+            "At each hold or pause decision, the seconds left until the Job's latest safe start.",
             new HistogramConfiguration { Buckets = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 48 * 3600] });
         controller.Decided += (_, decided) =>
         {

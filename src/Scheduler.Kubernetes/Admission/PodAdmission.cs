@@ -9,8 +9,8 @@ namespace Scheduler.Kubernetes.Admission;
 /// <summary>
 /// Admission of bare Pods (no controller owner): one created with a <c>deadline</c> or
 /// <c>max-delay</c> gets the scheduling gate <see cref="SchedulingGate"/>, so the scheduler leaves it
-/// pending until the controller removes the gate. Pods of Jobs and other controllers are left alone:
-/// their owner is what is held.
+/// pending until the controller removes the gate (with <see cref="Deferral.DeferralOptions.Pods"/>, the
+/// default). Pods of Jobs and other controllers are left alone: their owner is what is held.
 /// </summary>
 public sealed class PodAdmission(DeferralAdmissionPolicy policy) : IAdmissionReviewer
 {
@@ -33,9 +33,10 @@ public sealed class PodAdmission(DeferralAdmissionPolicy policy) : IAdmissionRev
         }
 
         // The API server refuses scheduling gates on a Pod that names its node: it is not scheduled.
-        var heldElsewhere = string.IsNullOrEmpty(pod.Spec?.NodeName)
-            ? null
-            : "spec.nodeName is set: the Pod bypasses the scheduler, so it cannot be held by a scheduling gate and runs now";
+        // Without the controller's Pod watch (Deferral:Pods false), nothing would ever lift the gate.
+        var heldElsewhere = !string.IsNullOrEmpty(pod.Spec?.NodeName)
+            ? "spec.nodeName is set: the Pod bypasses the scheduler, so it cannot be held by a scheduling gate and runs now"
+            : policy.Options.Pods ? null : "bare Pods are not held on this cluster (Deferral:Pods is false), so the Pod runs now";
         var annotations = pod.Metadata?.Annotations;
         if (policy.TryLeave(annotations, request.Namespace ?? pod.Metadata?.NamespaceProperty, "Pod", heldElsewhere, out var decision))
         {

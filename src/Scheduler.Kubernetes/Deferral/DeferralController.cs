@@ -13,11 +13,12 @@ using Scheduler.Kubernetes.Nodes;
 namespace Scheduler.Kubernetes.Deferral;
 
 /// <summary>
-/// Decides on one Job and carries the decision out: reads the Job (from the leader's watch cache
-/// when it has it, else from the API server), finds the zones that could run it and their
-/// forecasts, asks <see cref="DeferralDecider"/>, patches the Job (optimistically, on the
-/// resourceVersion it read), records an Event and (re)schedules the Job's wake-ups. A Job read
-/// stale from the cache fails its patch with 409 and is read again from the API server.
+/// Decides on one Job or bare Pod and carries the decision out: reads it (from the leader's watch cache
+/// when it has it, else from the API server), finds the zones that could run it and their forecasts, asks
+/// <see cref="DeferralDecider"/>, patches it (optimistically, on the resourceVersion it read), records an
+/// Event and (re)schedules its wake-ups. An object read stale from the cache fails its patch with 409 and is
+/// read again from the API server. What differs between Jobs and Pods is in their adapters
+/// (<see cref="JobAdapter"/>, <see cref="PodAdapter"/>); the decision is the same.
 /// </summary>
 public sealed partial class DeferralController(
     IKubernetes client,
@@ -29,47 +30,69 @@ public sealed partial class DeferralController(
     IOptions<DeferralOptions> options,
     IOptions<ScoringOptions> scoring,
     TimeProvider time,
-    ILogger<DeferralController> logger)
+    ILogger<DeferralController> logger,
+    PodWatcher? watchedPods = null)
 {
     private readonly IWakeUps[] _wakeUps = [.. wakeUps];
+    private readonly JobAdapter _jobs = new(client, watched, options.Value);
+    private readonly PodAdapter _pods = new(client, watchedPods, options.Value);
 
-    /// <summary>Raised after each decision has been carried out, with the slack to the Job's latest safe start when it is held.</summary>
+    /// <summary>Raised after each decision has been carried out, with the slack to the object's latest safe start when it is held.</summary>
     public event EventHandler<DeferralDecided>? Decided;
 
-    /// <summary>Decides on <paramref name="key"/> and acts; a Job changed meanwhile is read and decided on again.</summary>
-    /// <returns>The action taken, or <c>null</c> when the Job is gone.</returns>
-    public async Task<DeferralAction?> ReconcileAsync(JobKey key, CancellationToken cancellationToken)
+    /// <summary>Decides on <paramref name="key"/> and acts; an object changed meanwhile is read and decided on again.</summary>
+    /// <returns>The action taken, or <c>null</c> when the object is gone.</returns>
+    public Task<DeferralAction?> ReconcileAsync(JobKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        return key.Kind == WorkloadKind.Pod ? ReconcileAsync(_pods, key, cancellationToken) : ReconcileAsync(_jobs, key, cancellationToken);
+    }
+
+    private async Task<DeferralAction?> ReconcileAsync<T>(IWorkloadAdapter<T> kind, JobKey key, CancellationToken cancellationToken)
+        where T : class
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ReconcileOnceAsync(key, attempt == 1 ? watched?.Find(key) : null, cancellationToken).ConfigureAwait(false);
+                return await ReconcileOnceAsync(kind, key, attempt == 1 ? kind.Cached(key) : null, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 3)
             {
-                // Someone (the user, or another replica acting on a wake-up) changed the Job: decide again on what it is now.
-                LogConflict(logger, key);
+                // Someone (the user, or another replica acting on a wake-up) changed the object: decide again on what it is now.
+                LogConflict(logger, key.Kind, key);
             }
         }
     }
 
-    private async Task<DeferralAction?> ReconcileOnceAsync(JobKey key, V1Job? cached, CancellationToken cancellationToken)
+    private async Task<DeferralAction?> ReconcileOnceAsync<T>(IWorkloadAdapter<T> kind, JobKey key, T? cached, CancellationToken cancellationToken)
+        where T : class
     {
-        var job = cached ?? await ReadAsync(key, cancellationToken).ConfigureAwait(false);
-        if (job is null)
+        var item = cached ?? await kind.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (item is null)
         {
             await ScheduleAsync(key, [], cancellationToken).ConfigureAwait(false);
             return null;
         }
 
-        var settings = options.Value.ToSettings(scoring.Value.DefaultDuration);
-        var view = job.ToView(options.Value.IsDryRun(key.Namespace), options.Value.KueueGate);
-        var zones = CandidateZonesOf(job, view, settings);
         var now = time.GetUtcNow();
-        var action = DeferralDecider.Decide(view, now, Forecasts(zones), settings);
-        await ActAsync(job, view, action, zones, cancellationToken).ConfigureAwait(false);
+        DeferralAction action;
+        if (!kind.IsDeferred(item))
+        {
+            // Not ours (a Pod that was never gated, or whose gate and state are gone): nothing to do, nothing to wake up for.
+            action = new DeferralAction.Keep("not deferred by the scheduler");
+            await ScheduleAsync(key, [], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var settings = options.Value.ToSettings(scoring.Value.DefaultDuration);
+            var view = kind.ToView(item);
+            var reading = DeferralRequestReader.Read(view.Annotations, view.Created, settings);
+            var zones = CandidateZonesOf(kind.ToNeeds(item, scoring.Value.GpuResources, reading.Request?.Zones ?? []), reading.Request?.Zones ?? []);
+            action = DeferralDecider.Decide(view, now, Forecasts(zones), settings);
+            await ActAsync(kind, item, key, view, reading, action, zones, cancellationToken).ConfigureAwait(false);
+        }
+
         var held = action switch
         {
             DeferralAction.Hold hold => hold.Record.Plan,
@@ -80,22 +103,11 @@ public sealed partial class DeferralController(
         return action;
     }
 
-    private async Task<V1Job?> ReadAsync(JobKey key, CancellationToken cancellationToken)
+    private async Task ActAsync<T>(IWorkloadAdapter<T> kind, T item, JobKey key, JobView view, DeferralReading reading, DeferralAction action, IReadOnlyList<string> zones, CancellationToken cancellationToken)
+        where T : class
     {
-        try
-        {
-            return await client.BatchV1.ReadNamespacedJobAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private async Task ActAsync(V1Job job, JobView view, DeferralAction action, IReadOnlyList<string> zones, CancellationToken cancellationToken)
-    {
-        var key = job.KeyOf();
         var record = DeferralRecord.Read(view.Annotations);
+        var involved = kind.Reference(item);
         switch (action)
         {
             case DeferralAction.Keep:
@@ -103,68 +115,72 @@ public sealed partial class DeferralController(
                 await ScheduleAsync(key, record.WakeUps(), cancellationToken).ConfigureAwait(false);
                 break;
             case DeferralAction.Hold hold:
-                await PatchAsync(job, JobPatch.Record(job, hold.Record), cancellationToken).ConfigureAwait(false);
-                await events.RecordAsync(job, "Normal", hold.Moved ? "CarbonPlanMoved" : "CarbonHeld", hold.Record.Plan!.Reason, cancellationToken).ConfigureAwait(false);
+                await kind.PatchAsync(key, kind.Record(item, hold.Record), cancellationToken).ConfigureAwait(false);
+                await events.RecordAsync(involved, "Normal", hold.Moved ? "CarbonPlanMoved" : "CarbonHeld", hold.Record.Plan!.Reason, cancellationToken).ConfigureAwait(false);
                 await ScheduleAsync(key, hold.Record.WakeUps(), cancellationToken).ConfigureAwait(false);
                 break;
             case DeferralAction.Release release:
                 var requirement = release.Record.Plan?.Zone is { } zone && zones.Count > 1 ? ZoneAffinity.RequirementFor(zone, nodes.Entries) : null;
                 try
                 {
-                    await PatchAsync(job, JobPatch.Release(job, release.Record, options.Value.KueueGate, requirement), cancellationToken).ConfigureAwait(false);
+                    await kind.PatchAsync(key, kind.Release(item, release.Record, requirement), cancellationToken).ConfigureAwait(false);
                 }
                 catch (HttpOperationException e) when (requirement is not null && e.Response.StatusCode == HttpStatusCode.UnprocessableEntity)
                 {
-                    // An API server that refuses the template change (older Kubernetes, or a policy) must
-                    // not keep the Job from running: the deadline comes before the zone.
-                    LogAffinityRefused(logger, key);
-                    await PatchAsync(job, JobPatch.Release(job, release.Record, options.Value.KueueGate, null), cancellationToken).ConfigureAwait(false);
+                    // An API server that refuses the placement change (older Kubernetes, or a policy) must
+                    // not keep the object from running: the deadline comes before the zone.
+                    LogAffinityRefused(logger, key.Kind, key);
+                    await kind.PatchAsync(key, kind.Release(item, release.Record, null), cancellationToken).ConfigureAwait(false);
                 }
 
-                await events.RecordAsync(job, "Normal", "CarbonReleased", release.Record.Plan!.Reason, cancellationToken).ConfigureAwait(false);
+                if (reading is { AsksForDeferral: true, Request: null })
+                {
+                    // Held, then edited into annotations that cannot be read: it runs now, and the user is told why.
+                    await events.RecordAsync(involved, "Warning", "InvalidCarbonAnnotations", DeferralDecider.InvalidReasonPrefix + string.Join("; ", reading.Errors), cancellationToken).ConfigureAwait(false);
+                }
+
+                await events.RecordAsync(involved, "Normal", "CarbonReleased", release.Record.Plan!.Reason, cancellationToken).ConfigureAwait(false);
                 await ScheduleAsync(key, release.Record.WakeUps(), cancellationToken).ConfigureAwait(false);
                 break;
             case DeferralAction.Pause pause:
-                await PatchAsync(job, JobPatch.Pause(job, pause.Record), cancellationToken).ConfigureAwait(false);
-                await events.RecordAsync(job, "Normal", "CarbonPaused", pause.Record.Plan!.Reason, cancellationToken).ConfigureAwait(false);
+                await kind.PatchAsync(key, kind.Pause(item, pause.Record), cancellationToken).ConfigureAwait(false);
+                await events.RecordAsync(involved, "Normal", "CarbonPaused", pause.Record.Plan!.Reason, cancellationToken).ConfigureAwait(false);
                 await ScheduleAsync(key, pause.Record.WakeUps(), cancellationToken).ConfigureAwait(false);
                 break;
             case DeferralAction.MarkReleased marked:
-                await PatchAsync(job, JobPatch.Record(job, record with { State = DeferralState.Released }), cancellationToken).ConfigureAwait(false);
-                await events.RecordAsync(job, "Normal", "CarbonReleasedElsewhere", marked.Reason, cancellationToken).ConfigureAwait(false);
+                await kind.PatchAsync(key, kind.Record(item, record with { State = DeferralState.Released }), cancellationToken).ConfigureAwait(false);
+                await events.RecordAsync(involved, "Normal", "CarbonReleasedElsewhere", marked.Reason, cancellationToken).ConfigureAwait(false);
                 await ScheduleAsync(key, [], cancellationToken).ConfigureAwait(false);
                 break;
             case DeferralAction.Complete:
-                await PatchAsync(job, JobPatch.Record(job, record with { State = DeferralState.Completed }), cancellationToken).ConfigureAwait(false);
+                await kind.PatchAsync(key, kind.Record(item, record with { State = DeferralState.Completed }), cancellationToken).ConfigureAwait(false);
                 await ScheduleAsync(key, [], cancellationToken).ConfigureAwait(false);
                 break;
             case DeferralAction.ReportInvalid invalid:
                 var message = DeferralDecider.InvalidReasonPrefix + string.Join("; ", invalid.Errors);
-                await PatchAsync(job, JobPatch.Annotation(job, Scheduler.Core.Annotations.CarbonAnnotations.Reason, message), cancellationToken).ConfigureAwait(false);
-                await events.RecordAsync(job, "Warning", "InvalidCarbonAnnotations", message, cancellationToken).ConfigureAwait(false);
+                await kind.PatchAsync(key, kind.Annotation(item, Scheduler.Core.Annotations.CarbonAnnotations.Reason, message), cancellationToken).ConfigureAwait(false);
+                await events.RecordAsync(involved, "Warning", "InvalidCarbonAnnotations", message, cancellationToken).ConfigureAwait(false);
                 break;
             case DeferralAction.RecordDryRun dryRun:
                 var plan = dryRun.Plan;
                 var text = plan.HoldsAt(time.GetUtcNow())
                     ? string.Create(CultureInfo.InvariantCulture, $"dry run: would hold until {plan.Start:yyyy-MM-ddTHH:mm}Z in {plan.Zone}, saving {plan.SavedPercent:0.#} % ({plan.ExpectedIntensity:0} against {plan.BaselineIntensity:0} gCO2eq/kWh)")
                     : "dry run: would run at once: " + plan.Reason;
-                await PatchAsync(job, JobPatch.Annotation(job, Scheduler.Core.Annotations.CarbonAnnotations.DryRunPlan, text), cancellationToken).ConfigureAwait(false);
-                await events.RecordAsync(job, "Normal", "CarbonDryRun", text, cancellationToken).ConfigureAwait(false);
+                await kind.PatchAsync(key, kind.Annotation(item, Scheduler.Core.Annotations.CarbonAnnotations.DryRunPlan, text), cancellationToken).ConfigureAwait(false);
+                await events.RecordAsync(involved, "Normal", "CarbonDryRun", text, cancellationToken).ConfigureAwait(false);
                 break;
         }
 
         if (action is not DeferralAction.Keep && logger.IsEnabled(LogLevel.Information))
         {
-            LogActed(logger, key, action.GetType().Name);
+            LogActed(logger, key.Kind, key, action.GetType().Name);
         }
     }
 
-    // The zones whose nodes could run the Job, within the zones it allows; the allowed zones
+    // The zones whose nodes could run the object, within the zones it allows; the allowed zones
     // themselves when no node is known in any (the inventory may lag behind the cluster).
-    private List<string> CandidateZonesOf(V1Job job, JobView view, DeferralSettings settings)
+    private List<string> CandidateZonesOf(PlacementNeeds needs, IReadOnlyList<string> allowed)
     {
-        var allowed = DeferralRequestReader.Read(view.Annotations, view.Created, settings).Request?.Zones ?? [];
-        var needs = job.ToNeeds(scoring.Value.GpuResources, allowed);
         var gpuResources = scoring.Value.GpuResources;
         var zones = CandidateZones.Of(needs, nodes.Entries.Select(n => (n.Facts.Labels, Gpus(n.Facts, gpuResources), n.Description.Zone)));
         return zones.Count > 0 ? [.. zones] : [.. allowed];
@@ -187,12 +203,6 @@ public sealed partial class DeferralController(
         return total;
     }
 
-    private async Task PatchAsync(V1Job job, V1Patch patch, CancellationToken cancellationToken)
-    {
-        var key = job.KeyOf();
-        await client.BatchV1.PatchNamespacedJobAsync(patch, key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task ScheduleAsync(JobKey key, IReadOnlyList<DateTimeOffset> times, CancellationToken cancellationToken)
     {
         foreach (var wakeUp in _wakeUps)
@@ -204,20 +214,20 @@ public sealed partial class DeferralController(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // One store down (the database) must not stop the others: the in-process timers still fire.
-                LogWakeUpFailed(logger, e, wakeUp, key);
+                LogWakeUpFailed(logger, e, wakeUp, key.Kind, key);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job} changed while being decided on; deciding again")]
-    private static partial void LogConflict(ILogger logger, JobKey job);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Key} changed while being decided on; deciding again")]
+    private static partial void LogConflict(ILogger logger, WorkloadKind kind, JobKey key);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The API server refused the zone affinity of Job {Job}; released without it")]
-    private static partial void LogAffinityRefused(ILogger logger, JobKey job);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The API server refused the zone affinity of {Kind} {Key}; released without it")]
+    private static partial void LogAffinityRefused(ILogger logger, WorkloadKind kind, JobKey key);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: {Action}")]
-    private static partial void LogActed(ILogger logger, JobKey job, string action);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Key}: {Action}")]
+    private static partial void LogActed(ILogger logger, WorkloadKind kind, JobKey key, string action);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Store} could not schedule the wake-ups of Job {Job}")]
-    private static partial void LogWakeUpFailed(ILogger logger, Exception exception, IWakeUps store, JobKey job);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Store} could not schedule the wake-ups of {Kind} {Key}")]
+    private static partial void LogWakeUpFailed(ILogger logger, Exception exception, IWakeUps store, WorkloadKind kind, JobKey key);
 }

@@ -9,10 +9,11 @@ using Scheduler.Signals.Intensity;
 namespace Scheduler.Kubernetes.Deferral;
 
 /// <summary>
-/// Runs the deferral controller. Every replica decides on the Jobs its wake-ups name (a wake-up may
-/// fire on any replica of a clustered store; decisions are patched on the resourceVersion they were
-/// made on, so two replicas never act on one Job twice). Only the leader, elected on a Lease, watches
-/// Jobs, resyncs them, and plans held Jobs again when a new forecast is issued.
+/// Runs the deferral controller. Every replica decides on the Jobs and Pods its wake-ups name (a wake-up
+/// may fire on any replica of a clustered store; decisions are patched on the resourceVersion they were
+/// made on, so two replicas never act on one object twice). Only the leader, elected on a Lease, watches
+/// Jobs (and bare Pods, with <see cref="DeferralOptions.Pods"/>), resyncs them, and plans held ones again
+/// when a new forecast is issued.
 /// </summary>
 public sealed partial class DeferralHost(
     IKubernetes client,
@@ -22,7 +23,8 @@ public sealed partial class DeferralHost(
     IntensityCache intensity,
     IOptions<DeferralOptions> options,
     TimeProvider time,
-    ILogger<DeferralHost> logger) : BackgroundService
+    ILogger<DeferralHost> logger,
+    PodWatcher? pods = null) : BackgroundService
 {
     private readonly string _identity = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(63, Environment.MachineName.Length + 33)];
 
@@ -35,7 +37,7 @@ public sealed partial class DeferralHost(
         await Task.WhenAll(DecideAsync(stoppingToken), LeadAsync(stoppingToken)).ConfigureAwait(false);
     }
 
-    // Takes Jobs from the queue one at a time; one failure is logged and the Job asked for again later.
+    // Takes keys from the queue one at a time; one failure is logged and the object asked for again later.
     private async Task DecideAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -60,7 +62,7 @@ public sealed partial class DeferralHost(
             }
             catch (Exception e)
             {
-                LogDecisionFailed(logger, e, key);
+                LogDecisionFailed(logger, e, key.Kind, key);
                 _ = RetryLaterAsync(key, stoppingToken);
             }
         }
@@ -119,7 +121,7 @@ public sealed partial class DeferralHost(
         leading?.Dispose();
     }
 
-    // The leader's part: the Job watch, a periodic resync, and re-planning when forecasts are issued.
+    // The leader's part: the Job and Pod watches, a periodic resync, and re-planning when forecasts are issued.
     private async Task LeaderWorkAsync(CancellationToken token)
     {
         var replanRequested = 0;
@@ -127,7 +129,8 @@ public sealed partial class DeferralHost(
         intensity.ForecastIssued += OnForecastIssued;
         try
         {
-            var watching = watcher.RunAsync(token);
+            var podsWatched = pods is not null && options.Value.Pods ? pods : null;
+            var watching = Task.WhenAll(watcher.RunAsync(token), podsWatched?.RunAsync(token) ?? Task.CompletedTask);
             using var resync = new PeriodicTimer(TimeSpan.FromSeconds(10), time);
             var sinceResync = TimeSpan.Zero;
             while (await Ticked(resync, token).ConfigureAwait(false))
@@ -136,16 +139,16 @@ public sealed partial class DeferralHost(
                 if (sinceResync >= TimeSpan.FromMinutes(options.Value.ResyncMinutes))
                 {
                     sinceResync = TimeSpan.Zero;
-                    foreach (var key in watcher.Known)
+                    foreach (var key in watcher.Known.Concat(podsWatched?.Known ?? []))
                     {
                         pending.Enqueue(key);
                     }
                 }
 
-                // Forecasts of several zones arrive in one refresh: the held Jobs are planned again once for all of them.
+                // Forecasts of several zones arrive in one refresh: the held ones are planned again once for all of them.
                 if (Interlocked.Exchange(ref replanRequested, 0) == 1)
                 {
-                    foreach (var key in watcher.Waiting)
+                    foreach (var key in watcher.Waiting.Concat(podsWatched?.Waiting ?? []))
                     {
                         pending.Enqueue(key);
                     }
@@ -172,8 +175,8 @@ public sealed partial class DeferralHost(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deciding on Job {Job} failed; trying again later")]
-    private static partial void LogDecisionFailed(ILogger logger, Exception exception, JobKey job);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deciding on {Kind} {Key} failed; trying again later")]
+    private static partial void LogDecisionFailed(ILogger logger, Exception exception, WorkloadKind kind, JobKey key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads the deferral controller")]
     private static partial void LogLeading(ILogger logger, string identity);

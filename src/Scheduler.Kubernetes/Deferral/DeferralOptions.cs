@@ -22,6 +22,14 @@ public sealed partial class DeferralOptions
     /// <summary><c>true</c> to hold nothing anywhere: the controller only records what it would do.</summary>
     public bool DryRun { get; set; }
 
+    /// <summary>
+    /// <c>true</c> (the default) to hold bare Pods too: the webhook <c>POST /mutate/pods</c> gates them, and the
+    /// leader watches Pods and lifts the gates. Only Pods with our gate or our state annotation are acted on, so
+    /// the default changes nothing until Pods are routed to the webhook. <c>false</c>: the webhook leaves Pods
+    /// untouched and the controller does not watch them (RBAC then needs no access to Pods).
+    /// </summary>
+    public bool Pods { get; set; } = true;
+
     /// <summary>Namespaces in dry run while the others are held for real (ignored when <see cref="DryRun"/> is set).</summary>
     public List<string> DryRunNamespaces { get; set; } = [];
 

@@ -1,7 +1,7 @@
 namespace Scheduler.Kubernetes.Deferral;
 
 /// <summary>
-/// Wakes the controller for a Job at given times. A wake-up only means "decide on this Job again",
+/// Wakes the controller for a Job or Pod at given times. A wake-up only means "decide on it again",
 /// so a late, repeated or lost one does no harm by itself; the controller keeps two kinds (a
 /// persistent store for restarts and failover, and in-process timers for when the store is down).
 /// </summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using k8s;
 using k8s.Models;
 using Scheduler.Core.Annotations;
 using Scheduler.Core.Deferral;
@@ -46,19 +45,9 @@ public static class JobPatch
         // A Job's pod template may change only while it is suspended and has never started.
         if (zone is not null && job.Status?.StartTime is null)
         {
-            var terms = JsonNode.Parse(KubernetesJson.Serialize(ZoneAffinity.Constrain(job, zone)));
             spec["template"] = new JsonObject
             {
-                ["spec"] = new JsonObject
-                {
-                    ["affinity"] = new JsonObject
-                    {
-                        ["nodeAffinity"] = new JsonObject
-                        {
-                            ["requiredDuringSchedulingIgnoredDuringExecution"] = new JsonObject { ["nodeSelectorTerms"] = terms },
-                        },
-                    },
-                },
+                ["spec"] = new JsonObject { ["affinity"] = MergePatches.RequiredNodeAffinity(ZoneAffinity.Constrain(job, zone)) },
             };
         }
 
@@ -74,28 +63,13 @@ public static class JobPatch
         return Serialize(root);
     }
 
-    private static JsonObject Annotations(IReadOnlyDictionary<string, string?> values)
-    {
-        var annotations = new JsonObject();
-        foreach (var (key, value) in values)
-        {
-            annotations[key] = value;
-        }
-
-        return annotations;
-    }
+    private static JsonObject Annotations(IReadOnlyDictionary<string, string?> values) => MergePatches.Annotations(values);
 
     private static JsonObject Root(V1Job job, JsonObject annotations)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var metadata = new JsonObject { ["annotations"] = annotations };
-        if (job.Metadata?.ResourceVersion is { Length: > 0 } version)
-        {
-            metadata["resourceVersion"] = version;
-        }
-
-        return new JsonObject { ["metadata"] = metadata };
+        return MergePatches.Root(job.Metadata, annotations);
     }
 
-    private static V1Patch Serialize(JsonObject root) => new(root.ToJsonString(), V1Patch.PatchType.MergePatch);
+    private static V1Patch Serialize(JsonObject root) => MergePatches.Serialize(root);
 }

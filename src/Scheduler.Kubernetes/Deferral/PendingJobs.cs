@@ -3,8 +3,8 @@ using System.Threading.Channels;
 namespace Scheduler.Kubernetes.Deferral;
 
 /// <summary>
-/// The Jobs waiting to be decided on, each at most once in the queue however often it is asked for
-/// (a watch event, a resync, a wake-up and a forecast refresh may all name it at once).
+/// The Jobs and Pods waiting to be decided on, each at most once in the queue however often it is asked
+/// for (a watch event, a resync, a wake-up and a forecast refresh may all name it at once).
 /// </summary>
 public sealed class PendingJobs
 {

@@ -6,14 +6,15 @@ namespace Scheduler.Kubernetes.Deferral;
 /// <summary>
 /// Wake-ups as Quartz triggers: with the PostgreSQL store they survive a restart or a failover and
 /// fire on exactly one replica of the cluster; a misfired one (every replica down at its time) fires
-/// as soon as a scheduler is back. One Quartz job per Job, one trigger per wake-up time.
+/// as soon as a scheduler is back. One Quartz job per Job or Pod (named by <see cref="JobKey.WakeUpName"/>),
+/// one trigger per wake-up time.
 /// </summary>
 public sealed class QuartzWakeUps(ISchedulerFactory factory) : IWakeUps
 {
     /// <summary>The Quartz group of the wake-up jobs and triggers.</summary>
     public const string Group = "carbon-wake-ups";
 
-    // What this replica last wrote per Job: a decision that keeps the plan does not rewrite the store.
+    // What this replica last wrote per key: a decision that keeps the plan does not rewrite the store.
     private readonly ConcurrentDictionary<JobKey, DateTimeOffset[]> _written = new();
 
     /// <inheritdoc />
@@ -28,7 +29,7 @@ public sealed class QuartzWakeUps(ISchedulerFactory factory) : IWakeUps
         }
 
         var scheduler = await factory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var key = new Quartz.JobKey(job.ToString(), Group);
+        var key = new Quartz.JobKey(job.WakeUpName, Group);
         await scheduler.DeleteJob(key, cancellationToken).ConfigureAwait(false);
         if (wanted.Length > 0)
         {
@@ -36,9 +37,10 @@ public sealed class QuartzWakeUps(ISchedulerFactory factory) : IWakeUps
                 .WithIdentity(key)
                 .UsingJobData(WakeUpJob.NamespaceKey, job.Namespace)
                 .UsingJobData(WakeUpJob.NameKey, job.Name)
+                .UsingJobData(WakeUpJob.KindKey, job.Kind.ToString())
                 .Build();
             var triggers = wanted.Select((at, i) => TriggerBuilder.Create()
-                .WithIdentity($"{job}#{i}", Group)
+                .WithIdentity($"{job.WakeUpName}#{i}", Group)
                 .ForJob(detail)
                 .StartAt(at)
                 .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))

@@ -44,28 +44,10 @@ public static class V1JobConversion
     public static PlacementNeeds ToNeeds(this V1Job job, IReadOnlyList<string> gpuResources, IReadOnlyList<string> allowedZones)
     {
         ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(gpuResources);
-        var pod = job.Spec?.Template?.Spec;
-        var selector = pod?.NodeSelector is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : [];
-        var terms = pod?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution?.NodeSelectorTerms?
-            .Select(term => (IReadOnlyList<NodeRequirement>)[.. (term.MatchExpressions ?? []).Select(e => new NodeRequirement(e.Key, e.OperatorProperty, [.. e.Values ?? []]))])
-            .ToList() ?? [];
-        var gpus = 0.0;
-        foreach (var container in pod?.Containers ?? [])
-        {
-            foreach (var resource in gpuResources)
-            {
-                gpus += Quantity(container.Resources?.Requests, resource) ?? Quantity(container.Resources?.Limits, resource) ?? 0;
-            }
-        }
-
-        return new PlacementNeeds(selector, terms, gpus, allowedZones);
+        return V1PodConversion.NeedsOf(job.Spec?.Template?.Spec, gpuResources, allowedZones);
     }
 
     /// <summary>Whether Kueue's comma-separated gate list holds <paramref name="gate"/>.</summary>
     public static bool HasGate(string? gates, string gate) =>
         gates is not null && gates.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Contains(gate, StringComparer.Ordinal);
-
-    private static double? Quantity(IDictionary<string, k8s.Models.ResourceQuantity>? resources, string name) =>
-        resources is not null && resources.TryGetValue(name, out var quantity) && Scheduler.Core.Quantities.ResourceQuantity.TryParse(quantity.ToString(), out var value) ? value : null;
 }

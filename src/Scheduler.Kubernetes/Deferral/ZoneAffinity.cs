@@ -5,7 +5,7 @@ using Scheduler.Kubernetes.Nodes;
 namespace Scheduler.Kubernetes.Deferral;
 
 /// <summary>
-/// Keeps a released Job in its planned grid zone with a required node affinity: on the explicit
+/// Keeps a released Job or Pod in its planned grid zone with a required node affinity: on the explicit
 /// grid-zone label when every node of the zone has it, else on the cloud region when no node of
 /// another zone shares those regions, else on the zone's node names.
 /// </summary>
@@ -60,6 +60,27 @@ public static class ZoneAffinity
         return [.. existing.Select(term => new V1NodeSelectorTerm
         {
             MatchExpressions = [.. (term.MatchExpressions ?? []).Where(e => e.Key != requirement.Key), requirement],
+            MatchFields = term.MatchFields,
+        })];
+    }
+
+    /// <summary>
+    /// The required node selector terms <paramref name="existing"/> narrowed to <paramref name="requirement"/>, for a
+    /// gated Pod: the API server lets a gated Pod's required node affinity change only by additions (the same terms,
+    /// each keeping its expressions), so the requirement is appended to every term (ANDed with any expression on the
+    /// same key), or is the one term of a Pod without required node affinity.
+    /// </summary>
+    public static List<V1NodeSelectorTerm> Narrow(IList<V1NodeSelectorTerm>? existing, V1NodeSelectorRequirement requirement)
+    {
+        ArgumentNullException.ThrowIfNull(requirement);
+        if (existing is not { Count: > 0 })
+        {
+            return [new V1NodeSelectorTerm { MatchExpressions = [requirement] }];
+        }
+
+        return [.. existing.Select(term => new V1NodeSelectorTerm
+        {
+            MatchExpressions = [.. term.MatchExpressions ?? [], requirement],
             MatchFields = term.MatchFields,
         })];
     }

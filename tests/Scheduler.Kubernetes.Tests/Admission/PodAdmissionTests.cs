@@ -119,6 +119,17 @@ public class PodAdmissionTests
     }
 
     [Fact]
+    public void Review_PodsSwitchedOff_IsUntouchedWithAWarning()
+    {
+        // Without the controller's Pod watch nothing would lift the gate, so the Pod must not get it.
+        var answer = AdmissionReviews.Pods(AdmissionReviews.Pod(), new() { Enabled = true, Pods = false });
+
+        Assert.Equal(AdmissionOutcome.Untouched, answer.Decision.Outcome);
+        Assert.Null(answer.Response["patch"]);
+        Assert.Contains("Deferral:Pods is false", Assert.Single(answer.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Review_JobReviewAtThePodEndpoint_IsUntouched()
     {
         Assert.Equal(AdmissionOutcome.Untouched, AdmissionReviews.Pods(AdmissionReviews.Job()).Decision.Outcome);

@@ -60,8 +60,8 @@ internal sealed class ControllerFixture : IAsyncDisposable
     public static async Task<ControllerFixture> StartAsync(DeferralOptions? options = null) =>
         new(await FakeKubernetesApiServer.StartAsync(), options ?? new DeferralOptions { Enabled = true, SafetyMarginMinutes = 30 });
 
-    /// <summary>Another replica's controller on the same API, reading from <paramref name="watched"/>'s cache when given.</summary>
-    public DeferralController NewController(JobWatcher? watched = null) => new(
+    /// <summary>Another replica's controller on the same API, reading from the watchers' caches when given.</summary>
+    public DeferralController NewController(JobWatcher? watched = null, PodWatcher? watchedPods = null) => new(
         Server.CreateClient(),
         Nodes,
         Intensity,
@@ -71,7 +71,17 @@ internal sealed class ControllerFixture : IAsyncDisposable
         Microsoft.Extensions.Options.Options.Create(Options),
         Microsoft.Extensions.Options.Options.Create(new ScoringOptions()),
         Time,
-        NullLogger<DeferralController>.Instance);
+        NullLogger<DeferralController>.Instance,
+        watchedPods);
+
+    /// <summary>A Pod watcher on the same API and queue.</summary>
+    public PodWatcher NewPodWatcher() => new(
+        Server.CreateClient(),
+        Pending,
+        Microsoft.Extensions.Options.Options.Create(Options),
+        Microsoft.Extensions.Options.Options.Create(new KubernetesOptions()),
+        Time,
+        NullLogger<PodWatcher>.Instance);
 
     /// <summary>Sets a zone's hourly forecast from <see cref="T0"/> for two days.</summary>
     public void Forecast(string zone, Func<int, double> byHour) =>
@@ -97,9 +107,39 @@ internal sealed class ControllerFixture : IAsyncDisposable
         return new JobKey("ml", name);
     }
 
+    /// <summary>
+    /// A bare Pod as the webhook lets it in: gated by <paramref name="gates"/> (ours by default) and marked held,
+    /// with a deadline and duration; <paramref name="change"/> shapes it further before it is added.
+    /// </summary>
+    public JobKey AddHeldPod(string name, int deadlineHour, string duration = "2h", IDictionary<string, string>? extra = null, string[]? gates = null, Action<V1Pod>? change = null)
+    {
+        var annotations = new Dictionary<string, string>
+        {
+            [CarbonAnnotations.Deadline] = T0.AddHours(deadlineHour).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            [CarbonAnnotations.Duration] = duration,
+            [CarbonAnnotations.State] = "held",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            annotations[key] = value;
+        }
+
+        var pod = TestPods.Pod("ml", name, annotations, gates ?? [TestPods.OurGate]);
+        pod.Metadata.CreationTimestamp = T0.UtcDateTime;
+        change?.Invoke(pod);
+        Server.AddPod(pod);
+        return new JobKey("ml", name, WorkloadKind.Pod);
+    }
+
     public V1Job Job(JobKey key) => Server.GetJob(key.Namespace, key.Name) ?? throw new InvalidOperationException($"no Job {key}");
 
-    public string Annotation(JobKey key, string name) => Job(key).Metadata.Annotations.TryGetValue(name, out var value) ? value : string.Empty;
+    public V1Pod Pod(JobKey key) => Server.GetPod(key.Namespace, key.Name) ?? throw new InvalidOperationException($"no Pod {key}");
+
+    public string Annotation(JobKey key, string name)
+    {
+        var annotations = key.Kind == WorkloadKind.Pod ? Pod(key).Metadata.Annotations : Job(key).Metadata.Annotations;
+        return annotations is not null && annotations.TryGetValue(name, out var value) ? value : string.Empty;
+    }
 
     public IReadOnlyList<Corev1Event> Events(string reason) => [.. Server.ListEvents("ml").Where(e => e.Reason == reason)];
 

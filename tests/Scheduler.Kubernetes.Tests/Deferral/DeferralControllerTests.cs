@@ -183,6 +183,24 @@ public class DeferralControllerTests
     }
 
     [Fact]
+    public async Task Reconcile_HeldJobEditedIntoInvalidAnnotations_ReleasesItWithAWarning()
+    {
+        await using var fixture = await ControllerFixture.StartAsync();
+        fixture.Forecast("DE", h => h == 10 ? 50 : 400);
+        var job = fixture.AddHeldJob("train", deadlineHour: 18);
+        await fixture.Controller.ReconcileAsync(job, CancellationToken.None);
+
+        fixture.Server.UpdateJob(job.Namespace, job.Name, j => j.Metadata.Annotations[CarbonAnnotations.Duration] = "a while");
+        var action = await fixture.Controller.ReconcileAsync(job, CancellationToken.None);
+
+        Assert.IsType<DeferralAction.Release>(action);
+        Assert.False(fixture.Job(job).Spec.Suspend);
+        var warning = Assert.Single(fixture.Events("InvalidCarbonAnnotations"));
+        Assert.Equal(("Warning", "Job"), (warning.Type, warning.InvolvedObject.Kind));
+        Assert.Contains("carbon-aware.io/duration", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reconcile_InvalidAnnotations_WarnsOnceWithAnEvent()
     {
         await using var fixture = await ControllerFixture.StartAsync();

@@ -12,6 +12,7 @@ public class DeferralOptionsTests
         Assert.Empty(options.Validate());
         Assert.False(options.Enabled);
         Assert.False(options.DryRun);
+        Assert.True(options.Pods);
         Assert.Equal("carbon-aware.io/deferral", options.KueueGate);
     }
 

@@ -56,6 +56,30 @@ public class ZoneAffinityTests
         Assert.Null(ZoneAffinity.RequirementFor("GB", [Node("a", "FR")]));
     }
 
+    [Fact]
+    public void Narrow_NoTerms_IsTheZoneAlone()
+    {
+        var requirement = new k8s.Models.V1NodeSelectorRequirement { Key = NodeLabels.GridZone, OperatorProperty = "In", Values = ["FR"] };
+
+        var term = Assert.Single(ZoneAffinity.Narrow(null, requirement));
+
+        Assert.Same(requirement, Assert.Single(term.MatchExpressions));
+    }
+
+    [Fact]
+    public void Narrow_TermOnTheSameKey_KeepsItAndAddsTheZone()
+    {
+        // A gated Pod's terms may only grow: the wider requirement stays, ANDed with the zone.
+        var wide = new k8s.Models.V1NodeSelectorRequirement { Key = NodeLabels.GridZone, OperatorProperty = "In", Values = ["DE", "FR"] };
+        var zone = new k8s.Models.V1NodeSelectorRequirement { Key = NodeLabels.GridZone, OperatorProperty = "In", Values = ["FR"] };
+        var fields = new k8s.Models.V1NodeSelectorRequirement { Key = "metadata.name", OperatorProperty = "In", Values = ["fr-1"] };
+
+        var term = Assert.Single(ZoneAffinity.Narrow([new k8s.Models.V1NodeSelectorTerm { MatchExpressions = [wide], MatchFields = [fields] }], zone));
+
+        Assert.Equal([wide, zone], term.MatchExpressions);
+        Assert.Equal([fields], term.MatchFields);
+    }
+
     private static (NodeFacts Facts, NodeDescription Description) Node(string name, string zone, params (string Key, string Value)[] labels) =>
         (new NodeFacts(name, labels.ToDictionary(l => l.Key, l => l.Value), new Dictionary<string, string>()),
          new NodeDescription(name, zone, new NodePowerProfile(8, 10, 80, null, PowerSource.Default, "default")));

@@ -45,6 +45,12 @@ public enum ApiRequestKind
     /// <summary><c>GET /api/v1/namespaces/{ns}/pods/{name}</c>.</summary>
     PodGet,
 
+    /// <summary><c>PUT /api/v1/namespaces/{ns}/pods/{name}</c>.</summary>
+    PodReplace,
+
+    /// <summary><c>PATCH /api/v1/namespaces/{ns}/pods/{name}</c>.</summary>
+    PodPatch,
+
     /// <summary>A list of Leases (<c>/apis/coordination.k8s.io/v1/[namespaces/{ns}/]leases</c>).</summary>
     LeaseList,
 

@@ -3,7 +3,10 @@ using k8s.Models;
 
 namespace Scheduler.Kubernetes.Tests.Fakes;
 
-/// <summary>The pods of <see cref="FakeKubernetesApiServer"/>: read-only through the API, added and changed by tests.</summary>
+/// <summary>
+/// The pods of <see cref="FakeKubernetesApiServer"/>: read, replaced and patched through the API (under the pod
+/// update rules of <see cref="PodStrategy"/>), added, changed and deleted by tests.
+/// </summary>
 public sealed partial class FakeKubernetesApiServer
 {
     /// <summary>Creates <paramref name="pod"/> (an <c>ADDED</c> event) as given (no pod defaults); returns the new resourceVersion.</summary>
@@ -62,10 +65,14 @@ public sealed partial class FakeKubernetesApiServer
     /// <summary>The pods of <paramref name="namespace"/> (all when <c>null</c>), in creation order.</summary>
     public IReadOnlyList<V1Pod> ListPods(string? @namespace = null) => All<V1Pod>(ResourceCatalog.Pods, @namespace);
 
-    /// <summary>Changes pod <paramref name="name"/> (e.g. its phase) with <paramref name="change"/> (a <c>MODIFIED</c> event); returns the new resourceVersion.</summary>
+    /// <summary>
+    /// Changes pod <paramref name="name"/> with <paramref name="change"/> (a <c>MODIFIED</c> event) as the kubelet,
+    /// the scheduler or a user with every right would: status included, and without the pod update rules. Returns
+    /// the new resourceVersion.
+    /// </summary>
     /// <exception cref="InvalidOperationException">No such pod.</exception>
     public string UpdatePod(string @namespace, string name, Action<V1Pod> change) =>
-        Change(ResourceCatalog.Pods, @namespace, name, change, WriteOptions.Test);
+        Change(ResourceCatalog.Pods, @namespace, name, change, WriteOptions.TestStatus);
 
     /// <summary>Deletes pod <paramref name="name"/> at once (a <c>DELETED</c> event; no graceful termination); returns the new resourceVersion.</summary>
     /// <exception cref="InvalidOperationException">No such pod.</exception>

@@ -4,7 +4,7 @@ using Scheduler.Kubernetes.Tests.Support;
 
 namespace Scheduler.Kubernetes.Tests.Fakes;
 
-/// <summary>The fake serves pods read-only, so a controller can find a Job's pods by the labels the API server gives them.</summary>
+/// <summary>The fake lists, watches and gets pods, so a controller can find a Job's pods by the labels the API server gives them; only tests create them.</summary>
 public sealed class FakeKubernetesApiServerPodTests : IAsyncLifetime, IDisposable
 {
     private readonly CancellationTokenSource _timeout = new(Eventually.Timeout);
@@ -56,7 +56,7 @@ public sealed class FakeKubernetesApiServerPodTests : IAsyncLifetime, IDisposabl
     }
 
     [Fact]
-    public async Task Get_OnePod_AndWritesAreNotServed()
+    public async Task Get_OnePod_AndCreatesAreNotServed()
     {
         var pod = _server.AddJobPod("ml", "train", podName: "train-abcde");
 

@@ -18,6 +18,10 @@ internal sealed record FieldError(string Reason, string Field, string Body)
     public static FieldError NotSupported(string field, string value, params string[] supported) =>
         new("FieldValueNotSupported", field, $"Unsupported value: {Quote(value)}: supported values: {string.Join(", ", supported.Select(Quote))}");
 
+    /// <summary>A change that is not allowed (<c>field.Forbidden</c>).</summary>
+    public static FieldError Forbidden(string field, string detail) =>
+        new("FieldValueForbidden", field, $"Forbidden: {detail}");
+
     /// <summary>A field was changed that may not be (<c>ValidateImmutableField</c>); <paramref name="valueJson"/> stands for Go's <c>%#v</c> of the value.</summary>
     public static FieldError Immutable(string field, string valueJson) =>
         new("FieldValueInvalid", field, $"Invalid value: {valueJson}: field is immutable");

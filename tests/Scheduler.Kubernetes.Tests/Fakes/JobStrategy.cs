@@ -128,7 +128,7 @@ internal sealed class JobStrategy : ResourceStrategy
             CopyProperty(ObjectAt(template, "spec"), ObjectAt(allowed, "spec"), "schedulingGates");
         }
 
-        if (!JsonNode.DeepEquals(Prune(template), Prune(allowed)))
+        if (!JsonNode.DeepEquals(PruneEmpty(template), PruneEmpty(allowed)))
         {
             yield return FieldError.Immutable("spec.template", Serialize(At(updated, "spec", "template") ?? new JsonObject()));
         }
@@ -188,32 +188,5 @@ internal sealed class JobStrategy : ResourceStrategy
         var lastPart = image[(image.LastIndexOf('/') + 1)..];
         var colon = lastPart.LastIndexOf(':');
         return colon < 0 || lastPart[(colon + 1)..] == "latest" ? "Always" : "IfNotPresent";
-    }
-
-    private static void CopyProperty(JsonObject from, JsonObject to, string name)
-    {
-        if (from[name] is { } value)
-        {
-            to[name] = value.DeepClone();
-        }
-        else
-        {
-            to.Remove(name);
-        }
-    }
-
-    private static JsonNode Prune(JsonObject json)
-    {
-        // An empty object and an absent one are the same template (Go's zero values are left out either way).
-        var copy = Copy(json);
-        foreach (var (name, value) in copy.ToList())
-        {
-            if (value is JsonObject { Count: 0 } || value is null)
-            {
-                copy.Remove(name);
-            }
-        }
-
-        return copy;
     }
 }

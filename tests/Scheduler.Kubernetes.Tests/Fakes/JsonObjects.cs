@@ -99,4 +99,32 @@ internal static class JsonObjects
 
     /// <summary>A copy of <paramref name="json"/>, or <c>null</c>.</summary>
     public static JsonNode? Copy(JsonNode? json) => json?.DeepClone();
+
+    /// <summary>Sets <paramref name="to"/>'s field <paramref name="name"/> to a copy of <paramref name="from"/>'s, or removes it when <paramref name="from"/> has none.</summary>
+    public static void CopyProperty(JsonObject from, JsonObject to, string name)
+    {
+        if (from[name] is { } value)
+        {
+            to[name] = value.DeepClone();
+        }
+        else
+        {
+            to.Remove(name);
+        }
+    }
+
+    /// <summary>A copy of <paramref name="json"/> without its empty-object and null fields: Go leaves zero values out, so an empty object and an absent one are the same.</summary>
+    public static JsonObject PruneEmpty(JsonObject json)
+    {
+        var copy = Copy(json);
+        foreach (var (name, value) in copy.ToList())
+        {
+            if (value is JsonObject { Count: 0 } || value is null)
+            {
+                copy.Remove(name);
+            }
+        }
+
+        return copy;
+    }
 }

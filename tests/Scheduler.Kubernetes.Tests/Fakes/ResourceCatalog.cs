@@ -47,7 +47,7 @@ internal static class ResourceCatalog
         DefaultPropagation = "Orphan",
     };
 
-    /// <summary><c>v1 pods</c>: read-only through the API (tests add and change them).</summary>
+    /// <summary><c>v1 pods</c>: read, replaced and patched through the API under the pod update rules of <see cref="PodStrategy"/>; tests add and delete them.</summary>
     public static readonly ResourceType Pods = new()
     {
         Group = string.Empty,
@@ -60,8 +60,11 @@ internal static class ResourceCatalog
             [ApiVerb.List] = ApiRequestKind.PodList,
             [ApiVerb.Watch] = ApiRequestKind.PodWatch,
             [ApiVerb.Get] = ApiRequestKind.PodGet,
+            [ApiVerb.Update] = ApiRequestKind.PodReplace,
+            [ApiVerb.Patch] = ApiRequestKind.PodPatch,
         },
         Normalize = Normalizer<V1Pod>(),
+        Strategy = PodStrategy.Instance,
         FieldLabels = new Dictionary<string, FieldLabel>
         {
             ["spec.nodeName"] = new(["spec", "nodeName"]),

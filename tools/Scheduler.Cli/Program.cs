@@ -1,7 +1,7 @@
 using Scheduler.Cli;
 using Scheduler.Cli.Commands;
 
-const string usage = "usage: carbon <command> [options]\n\ncommands:\n  " + SimulateCommand.Usage + "\n  " + EvaluateCommand.Usage + "\n  " + WindowCommand.Usage + "\n  " + ProfileCommand.Usage;
+const string usage = "usage: carbon <command> [options]\n\ncommands:\n  " + SimulateCommand.Usage + "\n  " + EvaluateCommand.Usage + "\n  " + WindowCommand.Usage + "\n  " + ProfileCommand.Usage + "\n  " + ReportCommand.Usage;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
@@ -17,6 +17,7 @@ try
         "evaluate" => EvaluateCommand.Run(args[1..], Console.Out),
         "profile" => ProfileCommand.Run(args[1..], Console.Out),
         "window" => WindowCommand.Run(args[1..], Console.Out, TimeProvider.System),
+        "report" => await ReportCommand.RunAsync(args[1..], Console.Out, Console.Error, TimeProvider.System),
         _ => throw new UsageException($"unknown command '{args[0]}'"),
     };
 }
@@ -25,7 +26,7 @@ catch (UsageException e)
     await Console.Error.WriteLineAsync($"carbon: {e.Message}\n\n{usage}");
     return 2;
 }
-catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or Npgsql.NpgsqlException)
 {
     await Console.Error.WriteLineAsync($"carbon: {e.Message}");
     return 1;

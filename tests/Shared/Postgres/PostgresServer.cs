@@ -13,7 +13,7 @@ namespace Scheduler.Tests.Postgres;
 /// fresh database each (<see cref="CreateDatabaseAsync"/>). The server can be stopped and started again on the same
 /// port and data (<see cref="StopAsync"/>, <see cref="StartAsync(CancellationToken)"/>), to test reconnection.
 /// PostgreSQL refuses to run as root, so as root it runs as the <c>postgres</c> user (through <c>runuser</c>).
-/// Link this file (and <see cref="PostgresFixture"/>) into a test project that references Npgsql.
+/// Link this file (and <c>PostgresFixture</c>) into a test project that references Npgsql.
 /// </summary>
 public sealed partial class PostgresServer : IAsyncDisposable
 {

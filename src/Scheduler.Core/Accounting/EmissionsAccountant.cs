@@ -1,0 +1,135 @@
+using Scheduler.Core.Intensity;
+
+namespace Scheduler.Core.Accounting;
+
+/// <summary>
+/// Accounts for one Job's emissions against running it at once, on recorded actual intensities (never
+/// forecasts). The energy is spread over the runs in proportion to their length (constant power). The
+/// baseline runs the same energy in one piece from submission, in the baseline zone: the candidate
+/// zone that was cleanest over that time, so that a saving from moving the Job is never overstated.
+/// The saving splits into a temporal part (the baseline against the actual runs' times in the baseline
+/// zone) and a spatial part (those times in the baseline zone against the zones the runs used); the
+/// two add up to the gross saving, and measured holding energy is charged against it.
+/// </summary>
+public static class EmissionsAccountant
+{
+    /// <summary>Accounts for <paramref name="entry"/>.</summary>
+    /// <param name="entry">The Job.</param>
+    /// <param name="actuals">The recorded actual intensity of each zone.</param>
+    public static JobEmissions Account(LedgerEntry entry, IReadOnlyDictionary<string, IntensitySeries> actuals)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(actuals);
+        if (entry.Energy is not { } energy || entry.Runs.Count == 0)
+        {
+            return JobEmissions.NotAccounted(entry, AccountingStatus.NoEnergy);
+        }
+
+        var runTime = entry.RunTime;
+        if (runTime <= TimeSpan.Zero)
+        {
+            return JobEmissions.NotAccounted(entry, AccountingStatus.NoEnergy);
+        }
+
+        var coverage = new Coverage();
+        var kwh = energy.Kwh;
+        var emitted = 0.0;
+        foreach (var run in entry.Runs)
+        {
+            if (coverage.Mean(actuals, run.Zone, run.Start, run.End) is not { } intensity)
+            {
+                return JobEmissions.NotAccounted(entry, AccountingStatus.NoIntensity);
+            }
+
+            emitted += Share(kwh, run.Length, runTime) * intensity;
+        }
+
+        var baselineEnd = entry.Submitted + runTime;
+        var baselineZone = BaselineZone(entry, actuals, baselineEnd);
+        if (baselineZone is null || coverage.Mean(actuals, baselineZone, entry.Submitted, baselineEnd) is not { } baselineIntensity)
+        {
+            return JobEmissions.NotAccounted(entry, AccountingStatus.NoIntensity);
+        }
+
+        // The actual runs, had they used the baseline zone: the pivot between the temporal and the spatial saving.
+        var runsInBaselineZone = 0.0;
+        foreach (var run in entry.Runs)
+        {
+            if (coverage.Mean(actuals, baselineZone, run.Start, run.End) is not { } intensity)
+            {
+                return JobEmissions.NotAccounted(entry, AccountingStatus.NoIntensity);
+            }
+
+            runsInBaselineZone += Share(kwh, run.Length, runTime) * intensity;
+        }
+
+        var holding = 0.0;
+        if (entry.Holding is { } held)
+        {
+            if (coverage.Mean(actuals, held.Zone, held.From, held.To) is not { } intensity)
+            {
+                return JobEmissions.NotAccounted(entry, AccountingStatus.NoIntensity);
+            }
+
+            holding = held.Joules / JobEnergy.JoulesPerKwh * intensity;
+        }
+
+        var baseline = kwh * baselineIntensity;
+        return new JobEmissions(
+            entry,
+            AccountingStatus.Accounted,
+            baselineZone,
+            emitted,
+            baseline,
+            baseline - runsInBaselineZone,
+            runsInBaselineZone - emitted,
+            holding,
+            entry.EmbodiedGrams,
+            coverage.Smallest);
+    }
+
+    // The candidate zone with the lowest recorded mean over the baseline run; the zones the Job ran in
+    // when no candidates were recorded.
+    private static string? BaselineZone(LedgerEntry entry, IReadOnlyDictionary<string, IntensitySeries> actuals, DateTimeOffset baselineEnd)
+    {
+        IEnumerable<string> zones = entry.CandidateZones.Count > 0 ? entry.CandidateZones : entry.Runs.Select(r => r.Zone);
+        string? best = null;
+        var bestMean = double.MaxValue;
+        foreach (var zone in zones.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (actuals.TryGetValue(zone, out var series) && series.MeanOver(entry.Submitted, baselineEnd) is { } mean && mean < bestMean)
+            {
+                best = zone;
+                bestMean = mean;
+            }
+        }
+
+        return best;
+    }
+
+    private static double Share(double kwh, TimeSpan part, TimeSpan whole) => kwh * (part.Ticks / (double)whole.Ticks);
+
+    // Tracks how much of each interval the recorded series covered; a mean over a partly covered
+    // interval is the mean of the covered part.
+    private sealed class Coverage
+    {
+        public double Smallest { get; private set; } = 1;
+
+        public double? Mean(IReadOnlyDictionary<string, IntensitySeries> actuals, string zone, DateTimeOffset from, DateTimeOffset to)
+        {
+            if (!actuals.TryGetValue(zone, out var series) || series.MeanOver(from, to) is not { } mean)
+            {
+                return null;
+            }
+
+            if (to > from)
+            {
+                var coveredFrom = from < series.Start ? series.Start : from;
+                var coveredTo = to > series.End ? series.End : to;
+                Smallest = Math.Min(Smallest, (coveredTo - coveredFrom).Ticks / (double)(to - from).Ticks);
+            }
+
+            return mean;
+        }
+    }
+}

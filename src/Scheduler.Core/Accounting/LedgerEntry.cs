@@ -1,0 +1,43 @@
+namespace Scheduler.Core.Accounting;
+
+/// <summary>
+/// What the ledger holds about one Job (or bare Pod), as plain values: enough to account for its
+/// emissions against running it at once.
+/// </summary>
+/// <param name="Uid">The object's uid: the ledger's key.</param>
+/// <param name="Namespace">Its namespace.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Team">The team it belongs to (from a label), when known.</param>
+/// <param name="Submitted">When it was created: when it would have started without the scheduler.</param>
+/// <param name="CandidateZones">The zones it could have run in; the baseline zone is chosen among them.</param>
+/// <param name="Deferred">Whether the deferral controller held it (otherwise it was only placed by the extender).</param>
+/// <param name="Runs">Its runs, in time order.</param>
+/// <param name="Energy">Its energy at completion, when recorded.</param>
+/// <param name="Holding">Energy spent while it waited, when measured.</param>
+/// <param name="EmbodiedGrams">Its share of the hardware's embodied emissions, gCO2eq, when the hardware model knows them.</param>
+/// <param name="Kind">Its kind: <c>Job</c> or <c>Pod</c>.</param>
+/// <param name="Deadline">The deadline it declared, if any.</param>
+/// <param name="Completed">When it completed, failed or was deleted; <c>null</c> while it is not done.</param>
+/// <param name="Outcome">How it ended: <c>completed</c>, <c>failed</c> or <c>deleted</c>.</param>
+/// <param name="PlannedIntensity">The forecast mean over its runs in the last plan, gCO2eq/kWh, when it was planned.</param>
+public sealed record LedgerEntry(
+    string Uid,
+    string Namespace,
+    string Name,
+    string? Team,
+    DateTimeOffset Submitted,
+    IReadOnlyList<string> CandidateZones,
+    bool Deferred,
+    IReadOnlyList<RecordedRun> Runs,
+    JobEnergy? Energy,
+    HoldingEnergy? Holding = null,
+    double? EmbodiedGrams = null,
+    string Kind = "Job",
+    DateTimeOffset? Deadline = null,
+    DateTimeOffset? Completed = null,
+    string? Outcome = null,
+    double? PlannedIntensity = null)
+{
+    /// <summary>How long it ran in all.</summary>
+    public TimeSpan RunTime => Runs.Aggregate(TimeSpan.Zero, (total, run) => total + run.Length);
+}

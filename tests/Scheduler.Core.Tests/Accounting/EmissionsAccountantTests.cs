@@ -1,0 +1,158 @@
+using Scheduler.Core.Accounting;
+using Scheduler.Core.Intensity;
+
+namespace Scheduler.Core.Tests.Accounting;
+
+// Every expected figure is worked out by hand in the comment above it, from hourly actual intensities.
+public class EmissionsAccountantTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    // 2 kWh: 5.4 MJ of CPU and 1.8 MJ of GPU.
+    private static readonly JobEnergy TwoKwh = new(5_400_000, 1_800_000, EnergySource.Measured);
+
+    [Fact]
+    public void Account_DelayedInItsOnlyZone_SavesTheDifferenceAllOfItTemporal()
+    {
+        // Baseline: 2 kWh over 00:00-02:00 at mean(400, 300) = 350 -> 700 g.
+        // Emitted: 2 kWh over 02:00-04:00 at mean(100, 200) = 150 -> 300 g.
+        var actuals = Actuals(("A", [400, 300, 100, 200]));
+        var entry = Entry(["A"], [Run(2, 4, "A")], TwoKwh);
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.Equal(AccountingStatus.Accounted, account.Status);
+        Assert.Equal("A", account.BaselineZone);
+        Assert.Equal(700, account.BaselineGrams, 6);
+        Assert.Equal(300, account.EmittedGrams, 6);
+        Assert.Equal(400, account.TemporalSavedGrams, 6);
+        Assert.Equal(0, account.SpatialSavedGrams, 6);
+        Assert.Equal(400, account.SavedGrams, 6);
+        Assert.Equal(400.0 / 7, account.SavedPercent, 6);
+        Assert.Equal(1, account.IntensityCoverage);
+    }
+
+    [Fact]
+    public void Account_DelayedAndMoved_SplitsTheSavingIntoWhenAndWhere()
+    {
+        // Baseline zone: A, cleaner than B at submission (350 against 500). Baseline 700 g as above.
+        // The runs' time in A: 02:00-04:00 at 150 -> 300 g; so the temporal part is 700 - 300 = 400 g.
+        // Emitted in B: 02:00-04:00 at 50 -> 100 g; so the spatial part is 300 - 100 = 200 g.
+        var actuals = Actuals(("A", [400, 300, 100, 200]), ("B", [500, 500, 50, 50]));
+        var entry = Entry(["A", "B"], [Run(2, 4, "B")], TwoKwh);
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.Equal("A", account.BaselineZone);
+        Assert.Equal(700, account.BaselineGrams, 6);
+        Assert.Equal(100, account.EmittedGrams, 6);
+        Assert.Equal(400, account.TemporalSavedGrams, 6);
+        Assert.Equal(200, account.SpatialSavedGrams, 6);
+        Assert.Equal(600, account.SavedGrams, 6);
+    }
+
+    [Fact]
+    public void Account_AnotherCandidateWasCleanerAtSubmission_ComparesAgainstThatOne()
+    {
+        // B was the cleaner candidate at submission (200 against 350): the baseline is 2 kWh x 200 = 400 g, not 700 g.
+        var actuals = Actuals(("A", [400, 300, 100, 200]), ("B", [200, 200, 50, 50]));
+        var entry = Entry(["A", "B"], [Run(2, 4, "B")], TwoKwh);
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.Equal("B", account.BaselineZone);
+        Assert.Equal(400, account.BaselineGrams, 6);
+        Assert.Equal(100, account.EmittedGrams, 6);
+        Assert.Equal(300, account.TemporalSavedGrams, 6);
+        Assert.Equal(0, account.SpatialSavedGrams, 6);
+    }
+
+    [Fact]
+    public void Account_InterruptedJob_SpreadsTheEnergyOverItsRunsByLength()
+    {
+        // 3 kWh over 3 h of runs: 1 kWh in 01:00-02:00 at 100, 2 kWh in 03:00-05:00 at mean(200, 300) = 250.
+        // Emitted 100 + 500 = 600 g; baseline 3 kWh over 00:00-03:00 at mean(400, 100, 500) -> 1000 g.
+        var actuals = Actuals(("A", [400, 100, 500, 200, 300]));
+        var entry = Entry(["A"], [Run(1, 2, "A"), Run(3, 5, "A")], new JobEnergy(10_800_000, 0, EnergySource.Estimated));
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.Equal(600, account.EmittedGrams, 6);
+        Assert.Equal(1000, account.BaselineGrams, 6);
+        Assert.Equal(400, account.SavedGrams, 6);
+    }
+
+    [Fact]
+    public void Account_MeasuredHoldingEnergy_IsChargedAgainstTheSaving()
+    {
+        // 0.5 kWh spent holding in A over 00:00-02:00 at 350 -> 175 g; the saving of 400 g becomes 225 g.
+        var actuals = Actuals(("A", [400, 300, 100, 200]));
+        var entry = Entry(["A"], [Run(2, 4, "A")], TwoKwh) with { Holding = new HoldingEnergy(1_800_000, "A", T0, T0.AddHours(2)) };
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.Equal(175, account.HoldingGrams, 6);
+        Assert.Equal(225, account.SavedGrams, 6);
+        Assert.Equal(300 + 175, account.SciGrams, 6);
+    }
+
+    [Fact]
+    public void Account_EmbodiedShareKnown_IsPartOfTheSciButNotOfTheSaving()
+    {
+        var actuals = Actuals(("A", [400, 300, 100, 200]));
+        var entry = Entry(["A"], [Run(2, 4, "A")], TwoKwh) with { EmbodiedGrams = 12.5 };
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.Equal(312.5, account.SciGrams, 6);
+        Assert.Equal(400, account.SavedGrams, 6);
+    }
+
+    [Fact]
+    public void Account_NoEnergyRecorded_ClaimsNothing()
+    {
+        var account = EmissionsAccountant.Account(Entry(["A"], [Run(2, 4, "A")], null), Actuals(("A", [400, 300, 100, 200])));
+
+        Assert.Equal(AccountingStatus.NoEnergy, account.Status);
+        Assert.Equal(0, account.SavedGrams);
+    }
+
+    [Fact]
+    public void Account_NoActualsForTheZoneItRanIn_ClaimsNothing()
+    {
+        var account = EmissionsAccountant.Account(Entry(["A"], [Run(2, 4, "C")], TwoKwh), Actuals(("A", [400, 300, 100, 200])));
+
+        Assert.Equal(AccountingStatus.NoIntensity, account.Status);
+        Assert.Equal(0, account.BaselineGrams);
+    }
+
+    [Fact]
+    public void Account_ActualsCoverHalfOfARun_ReportsHalfCoverage()
+    {
+        // The run 02:00-04:00 meets the series only in 02:00-03:00.
+        var account = EmissionsAccountant.Account(Entry(["A"], [Run(2, 4, "A")], TwoKwh), Actuals(("A", [400, 300, 100])));
+
+        Assert.Equal(AccountingStatus.Accounted, account.Status);
+        Assert.Equal(0.5, account.IntensityCoverage, 6);
+        Assert.Equal(200, account.EmittedGrams, 6);
+    }
+
+    [Fact]
+    public void EmbodiedGrams_OneDayOfAQuarterOfAServer_IsTheSciShare()
+    {
+        // 1000 kg x (1 day / 1461 days) x 0.25 = 171.116 g.
+        var grams = EmbodiedEmissions.Grams(1000, TimeSpan.FromDays(1461), TimeSpan.FromDays(1), 0.25);
+
+        Assert.Equal(1_000_000 / 1461.0 * 0.25, grams, 6);
+        Assert.Throws<ArgumentOutOfRangeException>(() => EmbodiedEmissions.Grams(1000, TimeSpan.Zero, TimeSpan.FromDays(1), 0.25));
+        Assert.Throws<ArgumentOutOfRangeException>(() => EmbodiedEmissions.Grams(1000, TimeSpan.FromDays(1), TimeSpan.FromDays(1), 1.5));
+    }
+
+    private static LedgerEntry Entry(IReadOnlyList<string> zones, IReadOnlyList<RecordedRun> runs, JobEnergy? energy) =>
+        new("uid-1", "ml", "train", "vision", T0, zones, Deferred: true, runs, energy);
+
+    private static RecordedRun Run(int fromHour, int toHour, string zone) => new(T0.AddHours(fromHour), T0.AddHours(toHour), zone);
+
+    private static Dictionary<string, IntensitySeries> Actuals(params (string Zone, double[] Hourly)[] zones) =>
+        zones.ToDictionary(z => z.Zone, z => new IntensitySeries(T0, TimeSpan.FromHours(1), z.Hourly), StringComparer.Ordinal);
+}

@@ -51,7 +51,7 @@ internal sealed class DeferralScenario : IAsyncDisposable
         Directory = directory;
         _output = output;
         _kubeConfig = Path.Combine(directory, "kubeconfig");
-        File.WriteAllText(_kubeConfig, KubeConfig(api.Host));
+        File.WriteAllText(_kubeConfig, FakeKubeConfig.For(api.Host, Namespace));
         foreach (var zone in new[] { ZoneA, ZoneB })
         {
             _forecastFiles[zone] = Path.Combine(directory, $"{zone}.csv");
@@ -354,26 +354,6 @@ internal sealed class DeferralScenario : IAsyncDisposable
         File.WriteAllText(temporary, text);
         File.Move(temporary, path, overwrite: true);
     }
-
-    private static string KubeConfig(string server) => $"""
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: fake
-          cluster:
-            server: {server}
-        users:
-        - name: test
-          user:
-            token: test-token
-        contexts:
-        - name: fake
-          context:
-            cluster: fake
-            user: test
-            namespace: {Namespace}
-        current-context: fake
-        """;
 }
 
 /// <summary>What the controller wrote on a Job: when and where it is to start, and the latest safe start.</summary>

@@ -70,7 +70,7 @@ internal sealed class DeferralCluster : IAsyncDisposable
                 ClusterNodes.Node("fr-1", new Dictionary<string, string> { [NodeLabels.GridZone] = "FR" }),
             ]);
             var kubeConfig = Path.Combine(directory, "kubeconfig");
-            await File.WriteAllTextAsync(kubeConfig, KubeConfig(api.Host));
+            await File.WriteAllTextAsync(kubeConfig, FakeKubeConfig.For(api.Host, Namespace));
             var de = await WriteForecastAsync(directory, "DE", hour => hour is 6 or 7 ? 50 : 400);
             var fr = await WriteForecastAsync(directory, "FR", _ => 500);
             var server = await ExtenderServer.StartAsync(
@@ -181,24 +181,4 @@ internal sealed class DeferralCluster : IAsyncDisposable
     }
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string KubeConfig(string server) => $"""
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: fake
-          cluster:
-            server: {server}
-        users:
-        - name: test
-          user:
-            token: test-token
-        contexts:
-        - name: fake
-          context:
-            cluster: fake
-            user: test
-            namespace: {Namespace}
-        current-context: fake
-        """;
 }

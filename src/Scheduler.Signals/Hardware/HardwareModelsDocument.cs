@@ -61,4 +61,29 @@ internal sealed class InstanceTypeModel
 
     [JsonPropertyName("gpuCount")]
     public int? GpuCount { get; set; }
+
+    [JsonPropertyName("embodied")]
+    public EmbodiedModel? Embodied { get; set; }
+}
+
+/// <summary>
+/// The embodied emissions of the host an instance type runs on; absent when unknown (never zero for unknown).
+/// </summary>
+internal sealed class EmbodiedModel
+{
+    /// <summary>Total embodied emissions of the whole host, kgCO2eq.</summary>
+    [JsonPropertyName("totalKgCo2e")]
+    public double TotalKgCo2e { get; set; }
+
+    /// <summary>vCPUs of the whole host.</summary>
+    [JsonPropertyName("platformVcpus")]
+    public double PlatformVcpus { get; set; }
+
+    /// <summary>GPUs of the whole host; absent when its total counts no GPUs.</summary>
+    [JsonPropertyName("platformGpus")]
+    public int? PlatformGpus { get; set; }
+
+    /// <summary>Expected life in service, in years of 365.25 days.</summary>
+    [JsonPropertyName("lifespanYears")]
+    public double LifespanYears { get; set; }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Scheduler.Core.Accounting;
 using Scheduler.Core.Power;
 using Scheduler.Signals.Models;
 
@@ -5,7 +7,8 @@ namespace Scheduler.Signals.Hardware;
 
 /// <summary>
 /// The hardware power models of <c>models/hardware-power.json</c>: CPU watts per vCPU by
-/// microarchitecture, GPU watts by product, and the hardware of common cloud instance types.
+/// microarchitecture, GPU watts by product, the hardware of common cloud instance types and, where
+/// known, the embodied emissions of the host each instance type runs on.
 /// </summary>
 public sealed class HardwarePowerCatalog
 {
@@ -52,7 +55,10 @@ public sealed class HardwarePowerCatalog
     }
 
     /// <summary>Loads the catalog.</summary>
-    /// <exception cref="InvalidDataException">The file is malformed or lacks its <c>default</c> entries.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is malformed, lacks its <c>default</c> entries or has an invalid <c>embodied</c> object (a figure
+    /// that is not positive, or fewer <c>platformGpus</c> than the instance type's GPUs).
+    /// </exception>
     public static HardwarePowerCatalog Load(ModelFiles files)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -76,6 +82,14 @@ public sealed class HardwarePowerCatalog
             if (gpu.IdleWatts < 0 || gpu.ActiveWatts < gpu.IdleWatts)
             {
                 errors.Add($"gpu {gpu.Product}: need 0 <= idleWatts <= activeWatts");
+            }
+        }
+
+        foreach (var instance in document.InstanceTypes)
+        {
+            if (instance.Embodied is { } embodied)
+            {
+                ValidateEmbodied(instance, embodied, errors);
             }
         }
 
@@ -147,6 +161,59 @@ public sealed class HardwarePowerCatalog
             recognised ? PowerSource.HardwareModel : PowerSource.Default,
             model);
     }
+
+    /// <summary>
+    /// The embodied emissions of the host a node with <paramref name="hardware"/> runs on, found by its
+    /// instance type as <see cref="Describe"/> finds it (an exact name beats a family wildcard), or
+    /// <c>null</c> when the instance type is unknown or its entry has no embodied figures. There is no
+    /// fallback: an unknown embodied total stays unknown rather than becoming a default or zero.
+    /// </summary>
+    public EmbodiedHardware? DescribeEmbodied(NodeHardware hardware)
+    {
+        ArgumentNullException.ThrowIfNull(hardware);
+        var instance = FindInstance(hardware.InstanceType);
+        if (instance?.Embodied is not { } embodied)
+        {
+            return null;
+        }
+
+        return new EmbodiedHardware(
+            embodied.TotalKgCo2e,
+            embodied.PlatformVcpus,
+            embodied.PlatformGpus ?? 0,
+            EmbodiedEmissions.Lifespan(embodied.LifespanYears),
+            instance.Name);
+    }
+
+    private static void ValidateEmbodied(InstanceTypeModel model, EmbodiedModel embodied, List<string> errors)
+    {
+        var instance = model.Name;
+        if (!IsPositive(embodied.TotalKgCo2e))
+        {
+            errors.Add($"instance type {instance}: embodied.totalKgCo2e must be a positive number of kgCO2e (was {embodied.TotalKgCo2e})");
+        }
+
+        if (!IsPositive(embodied.PlatformVcpus))
+        {
+            errors.Add($"instance type {instance}: embodied.platformVcpus must be positive (was {embodied.PlatformVcpus})");
+        }
+
+        if (embodied.PlatformGpus is <= 0)
+        {
+            errors.Add($"instance type {instance}: embodied.platformGpus must be positive when given (was {embodied.PlatformGpus}); leave it out for a host without GPUs");
+        }
+        else if (model.GpuCount is > 0 && (embodied.PlatformGpus ?? 0) < model.GpuCount)
+        {
+            errors.Add($"instance type {instance}: has {model.GpuCount} GPUs, so embodied.platformGpus must be at least {model.GpuCount} (was {embodied.PlatformGpus?.ToString(CultureInfo.InvariantCulture) ?? "missing"})");
+        }
+
+        if (!IsPositive(embodied.LifespanYears))
+        {
+            errors.Add($"instance type {instance}: embodied.lifespanYears must be greater than 0 (was {embodied.LifespanYears})");
+        }
+    }
+
+    private static bool IsPositive(double value) => double.IsFinite(value) && value > 0;
 
     private InstanceTypeModel? FindInstance(string? instanceType)
     {

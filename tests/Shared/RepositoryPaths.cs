@@ -30,4 +30,13 @@ internal static class RepositoryPaths
             ? Path.GetFullPath(path)
             : throw new FileNotFoundException($"Reference data {path} is missing; the shared/ folder must sit beside the repository.", path);
     }
+
+    /// <summary>A path in <c>../shared/docs/reference</c>, the research notes kept beside the repository.</summary>
+    public static string SharedReference(params string[] parts)
+    {
+        var path = Path.Combine([Root, "..", "shared", "docs", "reference", .. parts]);
+        return File.Exists(path) || Directory.Exists(path)
+            ? Path.GetFullPath(path)
+            : throw new FileNotFoundException($"Reference notes {path} are missing; the shared/ folder must sit beside the repository.", path);
+    }
 }

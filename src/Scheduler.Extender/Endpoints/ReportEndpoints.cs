@@ -57,7 +57,11 @@ internal static partial class ReportEndpoints
 
         try
         {
-            await SavingsReportWriters.WriteAsync(builder, request, format, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            var body = new StartOnWriteStream(context.Response.Body);
+            await using (body.ConfigureAwait(false))
+            {
+                await SavingsReportWriters.WriteAsync(builder, request, format, body, context.RequestAborted).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {

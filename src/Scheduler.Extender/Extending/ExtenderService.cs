@@ -3,13 +3,17 @@ using Scheduler.Core.Intensity;
 using Scheduler.Core.Pods;
 using Scheduler.Core.Power;
 using Scheduler.Core.Scoring;
+using Scheduler.Extender.Ledger;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Extender.Wire;
 using Scheduler.Kubernetes.Nodes;
 
 namespace Scheduler.Extender.Extending;
 
-/// <summary>Answers filter and prioritize requests from the domain logic, the node cache and the intensity cache.</summary>
+/// <summary>
+/// Answers filter and prioritize requests from the domain logic, the node cache and the intensity cache; a sample of
+/// the prioritized pods goes to the carbon ledger through <paramref name="sampler"/>, when there is one.
+/// </summary>
 internal sealed partial class ExtenderService(
     NodeScorer scorer,
     IntensityCapFilter capFilter,
@@ -19,7 +23,8 @@ internal sealed partial class ExtenderService(
     IForecastLookup forecasts,
     TimeProvider time,
     SchedulerMetrics metrics,
-    ILogger<ExtenderService> logger)
+    ILogger<ExtenderService> logger,
+    ScoringSampler? sampler = null)
 {
     private static readonly NodePowerProfile UnknownNode = new(0, 0, 0, null, PowerSource.Default, "node not in cache");
 
@@ -56,8 +61,10 @@ internal sealed partial class ExtenderService(
     {
         var pod = ReadPod(args.Pod);
         var nodes = Resolve(args);
-        var scores = scorer.Score(pod, nodes, forecasts, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var scores = scorer.Score(pod, nodes, forecasts, now);
         metrics.RecordScores(scores);
+        sampler?.Offer(pod, scores, now);
         if (logger.IsEnabled(LogLevel.Debug))
         {
             foreach (var score in scores)

@@ -3,19 +3,18 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
 using Scheduler.Storage;
-using Scheduler.Storage.Migrations;
 
 namespace Scheduler.Extender.Hosting;
 
 /// <summary>
-/// Brings up the wake-up store in the background: the database migrations (with PostgreSQL), then the
-/// Quartz scheduler. A database that is down at start-up is retried with back-off and never stops the
-/// service: scheduling goes on, and the in-process wake-ups keep every deadline meanwhile.
+/// Brings up the wake-up store in the background: once <see cref="StorageStarter"/> has the database schema up to
+/// date (at once without PostgreSQL), the Quartz scheduler. A database that is down at start-up is retried with
+/// back-off and never stops the service: scheduling goes on, and the in-process wake-ups keep every deadline meanwhile.
 /// </summary>
 internal sealed partial class DeferralStoreStarter(
     ISchedulerFactory factory,
+    StorageStarter schema,
     IOptions<StorageOptions> storage,
-    ILoggerFactory loggers,
     TimeProvider time,
     ILogger<DeferralStoreStarter> logger) : BackgroundService
 {
@@ -36,16 +35,20 @@ internal sealed partial class DeferralStoreStarter(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            // The migrations are StorageStarter's, which applies them whether or not the controller runs.
+            await schema.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
-                if (storage.Value.UsesDatabase)
-                {
-                    var runner = MigrationRunner.ForOptions(storage.Value, loggers.CreateLogger<MigrationRunner>(), time);
-                    await runner.ApplyAsync(stoppingToken).ConfigureAwait(false);
-                }
-
                 var scheduler = await factory.GetScheduler(stoppingToken).ConfigureAwait(false);
                 await scheduler.Start(stoppingToken).ConfigureAwait(false);
                 Started = true;

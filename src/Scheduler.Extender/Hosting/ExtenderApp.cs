@@ -35,6 +35,7 @@ public static class ExtenderApp
         app.MapExtender();
         app.MapIntensityStatus();
         app.MapAdmission();
+        app.MapReports();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());

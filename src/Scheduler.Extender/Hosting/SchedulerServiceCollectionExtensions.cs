@@ -8,6 +8,7 @@ using Scheduler.Core.Intensity;
 using Scheduler.Core.Pods;
 using Scheduler.Core.Scoring;
 using Scheduler.Extender.Extending;
+using Scheduler.Extender.Ledger;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Extender.Wire;
 using Scheduler.Kubernetes;
@@ -147,6 +148,9 @@ internal static class SchedulerServiceCollectionExtensions
             .AddCheck<NodeCacheHealthCheck>("node-cache", tags: ["ready"])
             .AddCheck<IntensityHealthCheck>("intensity", tags: ["ready"])
             .AddCheck<KeplerHealthCheck>("kepler", tags: ["ready"]);
+
+        // The carbon ledger, its schema and what records into it; after the controller, whose storage settings it shares.
+        services.AddCarbonLedger(configuration);
         return services;
     }
 

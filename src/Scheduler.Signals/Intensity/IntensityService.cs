@@ -38,6 +38,12 @@ public sealed partial class IntensityService(
     private readonly ConcurrentDictionary<string, ZoneStatus> _status = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Provider, ProviderErrorKind Kind), long> _errors = new();
 
+    /// <summary>
+    /// Raised on the refreshing thread after a zone's provider was asked for actuals, with the readings that were new
+    /// (possibly none). Zones served by the built-in profile never raise it: a profile has no actuals.
+    /// </summary>
+    public event EventHandler<ZoneActuals>? ActualsRead;
+
     /// <summary>The state of every zone refreshed so far.</summary>
     public IReadOnlyList<ZoneStatus> Status() => _status.Values.OrderBy(s => s.Zone, StringComparer.Ordinal).ToList();
 
@@ -244,6 +250,7 @@ public sealed partial class IntensityService(
             }
         }
 
+        var added = new List<IntensityReading>();
         lock (history)
         {
             foreach (var reading in fresh.Where(r => r.Time >= from).OrderBy(r => r.Time))
@@ -251,6 +258,7 @@ public sealed partial class IntensityService(
                 if (history.Count == 0 || reading.Time > history[^1].Time)
                 {
                     history.Add(reading);
+                    added.Add(reading);
                 }
             }
 
@@ -258,6 +266,7 @@ public sealed partial class IntensityService(
         }
 
         errors.Actuals(zone, fresh);
+        ActualsRead?.Invoke(this, new ZoneActuals(zone, provider.Name, added));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Zone {Zone}: actuals from {Provider} not read this round: {Reason}")]

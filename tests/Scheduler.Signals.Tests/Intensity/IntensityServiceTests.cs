@@ -253,6 +253,42 @@ public class IntensityServiceTests
     }
 
     [Fact]
+    public async Task RefreshZone_Actuals_RaiseActualsReadWithTheReadingsNewToEachRefresh()
+    {
+        var time = new FakeTimeProvider(Now);
+        _provider.GetForecastAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(Forecast("DE", Now, 200));
+        IntensityReading[] measured = [new(Now.AddHours(-1), TimeSpan.FromMinutes(30), 210), new(Now.AddMinutes(-30), TimeSpan.FromMinutes(30), 220), new(Now, TimeSpan.FromMinutes(30), 230)];
+        _provider.GetActualsAsync("DE", Arg.Any<DateTimeOffset>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns(call => Task.FromResult<IReadOnlyList<IntensityReading>>(
+                measured.Where(r => r.Time + r.Duration > call.ArgAt<DateTimeOffset>(1) && r.Time < call.ArgAt<DateTimeOffset>(2)).ToList()));
+        var service = Service(time);
+        var raised = new List<ZoneActuals>();
+        service.ActualsRead += (_, actuals) => raised.Add(actuals);
+
+        await service.RefreshZoneAsync("DE", CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(30));
+        await service.RefreshZoneAsync("DE", CancellationToken.None);
+
+        Assert.Equal(2, raised.Count);
+        Assert.All(raised, r => Assert.Equal(("DE", "fake"), (r.Zone, r.Provider)));
+        Assert.Equal([210.0, 220.0], raised[0].Readings.Select(r => r.GramsPerKwh));
+        Assert.Equal([230.0], raised[1].Readings.Select(r => r.GramsPerKwh));
+    }
+
+    [Fact]
+    public async Task RefreshZone_ProfileZone_NeverRaisesActualsRead()
+    {
+        var service = Service(new FakeTimeProvider(Now), o => o.Zones.Clear());
+        var raised = 0;
+        service.ActualsRead += (_, _) => raised++;
+
+        await service.RefreshZoneAsync("DE", CancellationToken.None);
+
+        Assert.Equal("profile", _cache.Find("DE")!.Source);
+        Assert.Equal(0, raised);
+    }
+
+    [Fact]
     public async Task RefreshZone_FirstActuals_AreRequestedInPiecesOfAtMostAWeek()
     {
         var spans = new List<(DateTimeOffset From, DateTimeOffset To)>();

@@ -1,4 +1,5 @@
 using Scheduler.Core.Intensity;
+using Scheduler.Core.Power;
 
 namespace Scheduler.Core.Scoring;
 
@@ -34,6 +35,28 @@ public sealed class NodeScorer
     /// <summary>The expected run of <paramref name="pod"/>.</summary>
     public TimeSpan RunOf(PodDemand pod) => pod.Duration is { } d && d > TimeSpan.Zero ? d : _options.DefaultDuration;
 
+    /// <summary>
+    /// The CPU cores a pod is charged for: its request, or <see cref="ScoringOptions.DefaultCpuCores"/> (0.1 by
+    /// default, as kube-scheduler) when it requests none.
+    /// </summary>
+    /// <param name="requestedCores">The cores the pod requests; 0 when none.</param>
+    public double CpuCoresOf(double requestedCores) => requestedCores > 0 ? requestedCores : _options.DefaultCpuCores;
+
+    /// <summary>
+    /// The marginal power of a pod on a node, split into its CPU and GPU parts, in watts: what scoring charges the
+    /// pod with (<see cref="NodePowerProfile.MarginalWatts"/> of <see cref="CpuCoresOf"/> and the GPUs).
+    /// </summary>
+    /// <param name="requestedCores">The cores the pod requests; 0 when none.</param>
+    /// <param name="gpus">The GPUs it requests.</param>
+    /// <param name="power">The node's power profile.</param>
+    public (double CpuWatts, double GpuWatts) MarginalWatts(double requestedCores, double gpus, NodePowerProfile power)
+    {
+        ArgumentNullException.ThrowIfNull(power);
+        var cores = CpuCoresOf(requestedCores);
+        var cpu = power.MarginalWatts(cores, 0);
+        return (cpu, Math.Max(0, power.MarginalWatts(cores, gpus) - cpu));
+    }
+
     /// <summary>Scores every node in <paramref name="nodes"/> for <paramref name="pod"/> starting at <paramref name="now"/>.</summary>
     /// <returns>One score per node, in the order given.</returns>
     public NodeScore[] Score(PodDemand pod, IReadOnlyList<NodeDescription> nodes, IForecastLookup forecasts, DateTimeOffset now)
@@ -44,7 +67,7 @@ public sealed class NodeScorer
 
         var run = RunOf(pod);
         var hours = run.TotalHours;
-        var cpuCores = pod.CpuCores > 0 ? pod.CpuCores : _options.DefaultCpuCores;
+        var cpuCores = CpuCoresOf(pod.CpuCores);
         var window = new RunWindowIntensity(forecasts, now, run);
         var scores = new NodeScore[nodes.Count];
         var minGrams = double.PositiveInfinity;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Quartz;
+using Scheduler.Core.Accounting;
 using Scheduler.Core.Intensity;
 using Scheduler.Core.Pods;
 using Scheduler.Core.Scoring;
@@ -172,7 +173,23 @@ internal static class SchedulerServiceCollectionExtensions
             TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<StorageOptions>>().Value.RetryIntervalSeconds),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BackgroundWakeUps>>()));
-        services.AddSingleton<DeferralController>();
+        // The controller records into the carbon ledger only through ports registered for it: GetService gives null
+        // for one that is not, and the controller then records nothing (no IJobLedger) or completions without their
+        // energy (no IJobEnergyMeter).
+        services.AddSingleton(sp => new DeferralController(
+            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<INodeCache>(),
+            sp.GetRequiredService<IForecastLookup>(),
+            sp.GetRequiredService<JobEvents>(),
+            sp.GetServices<IWakeUps>(),
+            sp.GetRequiredService<JobWatcher>(),
+            sp.GetRequiredService<IOptions<DeferralOptions>>(),
+            sp.GetRequiredService<IOptions<ScoringOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeferralController>>(),
+            sp.GetRequiredService<PodWatcher>(),
+            ledger: sp.GetService<IJobLedger>(),
+            meter: sp.GetService<IJobEnergyMeter>()));
         // Invalid storage settings stop the start with their own messages when options are validated;
         // until then Quartz is described from defaults rather than from settings that cannot be read.
         var storage = StorageOptions.FromConfiguration(configuration);

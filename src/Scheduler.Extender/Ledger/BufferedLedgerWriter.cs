@@ -24,8 +24,9 @@ namespace Scheduler.Extender.Ledger;
 /// capacity. A write the ledger rejects as invalid (an argument or data error) would fail forever: it is dropped,
 /// logged and counted as <c>rejected</c>. Nothing is written before the schema is in place (<c>whenStoreReady</c>).
 /// On stop the queue is given the flush timeout to drain; what is left then is lost, and logged.
+/// It is the deferral controller's <see cref="IJobLedger"/>: every Job fact is queued and the call returns at once.
 /// </remarks>
-internal sealed partial class BufferedLedgerWriter : IHostedService, IAsyncDisposable
+internal sealed partial class BufferedLedgerWriter : IJobLedger, IHostedService, IAsyncDisposable
 {
     /// <summary>The most node samples written in one call (PostgreSQL's ledger writes this many rows per statement).</summary>
     public const int MaxSamplesPerWrite = PostgresLedger.RowsPerStatement;
@@ -91,6 +92,13 @@ internal sealed partial class BufferedLedgerWriter : IHostedService, IAsyncDispo
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>
+    /// Raised on the writer's task each time a completion has been written to the ledger (not when it was queued, nor
+    /// when the ledger rejected it), so that what reads it back finds it there. Handlers must return quickly; an
+    /// exception they throw is logged and does not touch the write.
+    /// </summary>
+    public event EventHandler<LedgerCompletion>? CompletionWritten;
 
     /// <summary>The records not written yet, including those being written.</summary>
     public int Length
@@ -428,6 +436,11 @@ internal sealed partial class BufferedLedgerWriter : IHostedService, IAsyncDispo
                     await WriteBatchAsync(batch, stoppingToken).ConfigureAwait(false);
                     Finish(batch);
                     _metrics.Written(kind);
+                    if (batch[0].Write.Completed is { } completion)
+                    {
+                        OnCompletionWritten(completion);
+                    }
+
                     if (_failing)
                     {
                         _failing = false;
@@ -467,6 +480,22 @@ internal sealed partial class BufferedLedgerWriter : IHostedService, IAsyncDispo
             // Stopping: what is still queued is reported by StopAsync.
         }
     }
+
+    // A handler's fault must not make a written completion count as a failed write, to be written again.
+    private void OnCompletionWritten(LedgerCompletion completion)
+    {
+        try
+        {
+            CompletionWritten?.Invoke(this, completion);
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(_logger, e, completion.Uid);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling the written completion of {Uid} failed")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string uid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The carbon ledger cannot be written; records are kept in memory and tried again every {RetrySeconds} s")]
     private static partial void LogFailing(ILogger logger, Exception exception, double retrySeconds);

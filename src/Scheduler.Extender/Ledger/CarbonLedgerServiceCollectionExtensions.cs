@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Core.Accounting;
 using Scheduler.Extender.Hosting;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Reporting;
@@ -16,9 +17,15 @@ internal static class CarbonLedgerServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ILedger"/> (PostgreSQL with <c>Storage:ConnectionString</c>, else in memory; a ledger
     /// registered already, or later, wins), the schema migrations at start-up (<see cref="StorageStarter"/>), the
-    /// <see cref="BufferedLedgerWriter"/>, the <see cref="IntensityRecorder"/>, the <see cref="ScoringSampler"/> and the
-    /// <see cref="SavingsReportBuilder"/> of <c>GET /reports/savings</c>.
+    /// <see cref="BufferedLedgerWriter"/> (also the deferral controller's <see cref="IJobLedger"/>), the
+    /// <see cref="IJobEnergyMeter"/> of finished Jobs (<see cref="JobEnergyMeter"/>), the <see cref="IntensityRecorder"/>,
+    /// the <see cref="ScoringSampler"/>, the <see cref="SavingsReportBuilder"/> of <c>GET /reports/savings</c>, and the
+    /// savings metrics of the Jobs whose completion was written (<see cref="SavingsAccountant"/>).
     /// </summary>
+    /// <remarks>
+    /// The meter needs the node cache, the hardware models and the scorer of <c>AddCarbonScheduler</c>, and the Kepler
+    /// reader when <c>Kepler:PrometheusUrl</c> is set.
+    /// </remarks>
     public static IServiceCollection AddCarbonLedger(this IServiceCollection services, IConfiguration configuration)
     {
         // The deferral controller registers the storage settings too when it runs; they are validated once.
@@ -56,9 +63,16 @@ internal static class CarbonLedgerServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<BufferedLedgerWriter>>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<BufferedLedgerWriter>());
+        services.AddSingleton<IJobLedger>(sp => sp.GetRequiredService<BufferedLedgerWriter>());
+        services.AddSingleton<IJobEnergyMeter, JobEnergyMeter>();
         services.AddSingleton<IntensityRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<IntensityRecorder>());
         services.AddSingleton<ScoringSampler>();
+
+        // After the writer: stopped before it, while the writer drains its queue.
+        services.AddSingleton<SavingsMetrics>();
+        services.AddSingleton<SavingsAccountant>();
+        services.AddHostedService(sp => sp.GetRequiredService<SavingsAccountant>());
         return services;
     }
 }

@@ -8,12 +8,13 @@ internal sealed class LedgerWrite
 {
     private readonly Func<ILedger, CancellationToken, Task> _write;
 
-    private LedgerWrite(LedgerWriteKind kind, int records, Func<ILedger, CancellationToken, Task> write, SampledScores? scores = null)
+    private LedgerWrite(LedgerWriteKind kind, int records, Func<ILedger, CancellationToken, Task> write, SampledScores? scores = null, LedgerCompletion? completion = null)
     {
         Kind = kind;
         Records = records;
         _write = write;
         Scores = scores;
+        Completed = completion;
     }
 
     /// <summary>What it records.</summary>
@@ -24,6 +25,9 @@ internal sealed class LedgerWrite
 
     /// <summary>The scores of a scoring write (which the writer merges with its neighbours), else <c>null</c>.</summary>
     public SampledScores? Scores { get; }
+
+    /// <summary>The completion of a completion write (reported once written), else <c>null</c>.</summary>
+    public LedgerCompletion? Completed { get; }
 
     /// <summary>
     /// Where a full queue drops it: scoring samples first (0), then forecasts (1), then actuals (2); <c>-1</c> for
@@ -50,7 +54,7 @@ internal sealed class LedgerWrite
         new(LedgerWriteKind.RunEnd, 1, (ledger, token) => ledger.RecordRunEndAsync(uid, endedAt, token));
 
     public static LedgerWrite Completion(LedgerCompletion completion) =>
-        new(LedgerWriteKind.Completion, 1, (ledger, token) => ledger.RecordCompletionAsync(completion, token));
+        new(LedgerWriteKind.Completion, 1, (ledger, token) => ledger.RecordCompletionAsync(completion, token), completion: completion);
 
     public static LedgerWrite Actuals(IReadOnlyList<IntensityPoint> points) =>
         new(LedgerWriteKind.Actuals, points.Count, (ledger, token) => ledger.RecordActualsAsync(points, token));

@@ -5,9 +5,11 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scheduler.Core.Accounting;
 using Scheduler.Core.Deferral;
 using Scheduler.Core.Intensity;
 using Scheduler.Core.Scoring;
+using Scheduler.Kubernetes.Ledger;
 using Scheduler.Kubernetes.Nodes;
 
 namespace Scheduler.Kubernetes.Deferral;
@@ -18,8 +20,24 @@ namespace Scheduler.Kubernetes.Deferral;
 /// <see cref="DeferralDecider"/>, patches it (optimistically, on the resourceVersion it read), records an
 /// Event and (re)schedules its wake-ups. An object read stale from the cache fails its patch with 409 and is
 /// read again from the API server. What differs between Jobs and Pods is in their adapters
-/// (<see cref="JobAdapter"/>, <see cref="PodAdapter"/>); the decision is the same.
+/// (<see cref="JobAdapter"/>, <see cref="PodAdapter"/>); the decision is the same. With a carbon ledger
+/// (<see cref="IJobLedger"/>) it records the facts of each object it acts on once the action is carried out
+/// (<see cref="DeferralLedger"/>), and a finished one's energy with an <see cref="IJobEnergyMeter"/>, measured in
+/// the background; without one it records nothing.
 /// </summary>
+/// <param name="client">The API server.</param>
+/// <param name="nodes">The nodes known, for the zones that could run an object.</param>
+/// <param name="forecasts">The zones' forecasts.</param>
+/// <param name="events">Where Events are recorded.</param>
+/// <param name="wakeUps">Where wake-ups are scheduled.</param>
+/// <param name="watched">The leader's Job watch, whose cache is read first; <c>null</c> to read from the API server.</param>
+/// <param name="options">The deferral settings.</param>
+/// <param name="scoring">The scoring settings (default duration, GPU resources).</param>
+/// <param name="time">The clock.</param>
+/// <param name="logger">The log.</param>
+/// <param name="watchedPods">The leader's Pod watch, as <paramref name="watched"/>.</param>
+/// <param name="ledger">Where the facts of each Job and Pod acted on are recorded; <c>null</c> (the default) records nothing.</param>
+/// <param name="meter">What measures a finished Job's energy for its completion; <c>null</c> records completions without energy.</param>
 public sealed partial class DeferralController(
     IKubernetes client,
     INodeCache nodes,
@@ -31,9 +49,14 @@ public sealed partial class DeferralController(
     IOptions<ScoringOptions> scoring,
     TimeProvider time,
     ILogger<DeferralController> logger,
-    PodWatcher? watchedPods = null)
+    PodWatcher? watchedPods = null,
+    IJobLedger? ledger = null,
+    IJobEnergyMeter? meter = null) : IAsyncDisposable, IDisposable
 {
     private readonly IWakeUps[] _wakeUps = [.. wakeUps];
+    private readonly DeferralLedger? _ledger = ledger is null
+        ? null
+        : new DeferralLedger(client, ledger, meter, nodes, options.Value, scoring.Value.GpuResources, scoring.Value.DefaultDuration, time, logger);
     private readonly JobAdapter _jobs = new(client, watched, options.Value);
     private readonly PodAdapter _pods = new(client, watchedPods, options.Value);
 
@@ -48,8 +71,15 @@ public sealed partial class DeferralController(
         return key.Kind == WorkloadKind.Pod ? ReconcileAsync(_pods, key, cancellationToken) : ReconcileAsync(_jobs, key, cancellationToken);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Completions still being measured are recorded without their energy.</remarks>
+    public void Dispose() => _ledger?.Dispose();
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _ledger?.DisposeAsync() ?? ValueTask.CompletedTask;
+
     private async Task<DeferralAction?> ReconcileAsync<T>(IWorkloadAdapter<T> kind, JobKey key, CancellationToken cancellationToken)
-        where T : class
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -66,9 +96,14 @@ public sealed partial class DeferralController(
     }
 
     private async Task<DeferralAction?> ReconcileOnceAsync<T>(IWorkloadAdapter<T> kind, JobKey key, T? cached, CancellationToken cancellationToken)
-        where T : class
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var item = cached ?? await kind.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (kind.TakeGone(key) is { } gone && _ledger is not null && item?.Metadata?.Uid != gone.Metadata?.Uid)
+        {
+            RecordGone(kind, gone);
+        }
+
         if (item is null)
         {
             await ScheduleAsync(key, [], cancellationToken).ConfigureAwait(false);
@@ -90,7 +125,7 @@ public sealed partial class DeferralController(
             var reading = DeferralRequestReader.Read(view.Annotations, view.Created, settings);
             var zones = CandidateZonesOf(kind.ToNeeds(item, scoring.Value.GpuResources, reading.Request?.Zones ?? []), reading.Request?.Zones ?? []);
             action = DeferralDecider.Decide(view, now, Forecasts(zones), settings);
-            await ActAsync(kind, item, key, view, reading, action, zones, cancellationToken).ConfigureAwait(false);
+            await ActAsync(kind, item, key, view, reading, action, zones, now, cancellationToken).ConfigureAwait(false);
         }
 
         var held = action switch
@@ -103,7 +138,7 @@ public sealed partial class DeferralController(
         return action;
     }
 
-    private async Task ActAsync<T>(IWorkloadAdapter<T> kind, T item, JobKey key, JobView view, DeferralReading reading, DeferralAction action, IReadOnlyList<string> zones, CancellationToken cancellationToken)
+    private async Task ActAsync<T>(IWorkloadAdapter<T> kind, T item, JobKey key, JobView view, DeferralReading reading, DeferralAction action, IReadOnlyList<string> zones, DateTimeOffset now, CancellationToken cancellationToken)
         where T : class
     {
         var record = DeferralRecord.Read(view.Annotations);
@@ -163,7 +198,7 @@ public sealed partial class DeferralController(
                 break;
             case DeferralAction.RecordDryRun dryRun:
                 var plan = dryRun.Plan;
-                var text = plan.HoldsAt(time.GetUtcNow())
+                var text = plan.HoldsAt(now)
                     ? string.Create(CultureInfo.InvariantCulture, $"dry run: would hold until {plan.Start:yyyy-MM-ddTHH:mm}Z in {plan.Zone}, saving {plan.SavedPercent:0.#} % ({plan.ExpectedIntensity:0} against {plan.BaselineIntensity:0} gCO2eq/kWh)")
                     : "dry run: would run at once: " + plan.Reason;
                 await kind.PatchAsync(key, kind.Annotation(item, Scheduler.Core.Annotations.CarbonAnnotations.DryRunPlan, text), cancellationToken).ConfigureAwait(false);
@@ -175,6 +210,20 @@ public sealed partial class DeferralController(
         {
             LogActed(logger, key.Kind, key, action.GetType().Name);
         }
+
+        // Carried out (every patch accepted): a decision refused with 409 never gets here, so each fact is sent once.
+        _ledger?.Acted(kind.ToLedgerSubject(item, scoring.Value.GpuResources), action, record, reading.Request, zones, now);
+    }
+
+    // An object the leader's watch saw deleted: what became of it, from its last copy.
+    private void RecordGone<T>(IWorkloadAdapter<T> kind, T gone)
+        where T : class
+    {
+        var settings = options.Value.ToSettings(scoring.Value.DefaultDuration);
+        var view = kind.ToView(gone);
+        var reading = DeferralRequestReader.Read(view.Annotations, view.Created, settings);
+        var zones = CandidateZonesOf(kind.ToNeeds(gone, scoring.Value.GpuResources, reading.Request?.Zones ?? []), reading.Request?.Zones ?? []);
+        _ledger!.Gone(kind.ToLedgerSubject(gone, scoring.Value.GpuResources), DeferralRecord.Read(view.Annotations).State, reading.Request, zones, time.GetUtcNow());
     }
 
     // The zones whose nodes could run the object, within the zones it allows; the allowed zones

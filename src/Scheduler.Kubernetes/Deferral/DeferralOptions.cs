@@ -26,7 +26,8 @@ public sealed partial class DeferralOptions
     /// <c>true</c> (the default) to hold bare Pods too: the webhook <c>POST /mutate/pods</c> gates them, and the
     /// leader watches Pods and lifts the gates. Only Pods with our gate or our state annotation are acted on, so
     /// the default changes nothing until Pods are routed to the webhook. <c>false</c>: the webhook leaves Pods
-    /// untouched and the controller does not watch them (RBAC then needs no access to Pods).
+    /// untouched and the controller does not watch them (RBAC then needs no access to Pods beyond <c>list</c>, with
+    /// which the carbon ledger finds a finished Job's pods to measure their energy).
     /// </summary>
     public bool Pods { get; set; } = true;
 
@@ -62,6 +63,19 @@ public sealed partial class DeferralOptions
 
     /// <summary>How long a Job whose decision failed (API unreachable) waits before it is tried again, in seconds. Default 10.</summary>
     public int RetrySeconds { get; set; } = 10;
+
+    /// <summary>
+    /// The labels a Job's (or bare Pod's) team is read from for the carbon ledger, the first one set winning. Empty
+    /// (the default): <see cref="DefaultTeamLabels"/>. A configured list replaces the default rather than adding to
+    /// it (<c>Deferral__TeamLabels__0=owner</c>), which is why the list does not start out filled.
+    /// </summary>
+    public List<string> TeamLabels { get; set; } = [];
+
+    /// <summary>The team labels read when <see cref="TeamLabels"/> is empty: <c>carbon-aware.io/team</c>, then <c>team</c>.</summary>
+    public static IReadOnlyList<string> DefaultTeamLabels { get; } = ["carbon-aware.io/team", "team"];
+
+    /// <summary>The team labels in force: <see cref="TeamLabels"/>, or <see cref="DefaultTeamLabels"/> when it is empty.</summary>
+    public IReadOnlyList<string> TeamLabelsInForce => TeamLabels.Count > 0 ? TeamLabels : DefaultTeamLabels;
 
     /// <summary>Whether Jobs in <paramref name="ns"/> are in dry run.</summary>
     public bool IsDryRun(string? ns) =>
@@ -135,6 +149,14 @@ public sealed partial class DeferralOptions
             }
         }
 
+        foreach (var label in TeamLabels)
+        {
+            if (label is null || !LabelKey().IsMatch(label))
+            {
+                errors.Add($"Deferral:TeamLabels has '{label}', which is not a label key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'); list one label per entry (Deferral__TeamLabels__0, __1, ...).");
+            }
+        }
+
         return errors;
     }
 
@@ -143,4 +165,9 @@ public sealed partial class DeferralOptions
     // RFC 1123 label, as the API server requires of namespace names.
     [GeneratedRegex("^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex NamespaceName();
+
+    // A label key as the API server accepts it: an optional DNS subdomain prefix (at most 253) and '/', then a name
+    // of at most 63 that starts and ends with a letter or digit.
+    [GeneratedRegex("^(?:(?=[^/]{1,253}/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(?=[^/]{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex LabelKey();
 }

@@ -12,13 +12,16 @@ namespace Scheduler.Kubernetes.Deferral;
 /// Watches every namespace's objects of one kind and asks for a decision on each one the controller acts on
 /// when it appears, changes or goes; a full list (at start, after an expired watch) asks for all of them.
 /// It keeps the latest copy of each such object (an informer's cache): a forecast refresh or a resync
-/// decides from memory and talks to the API server only for the objects whose plan changes.
+/// decides from memory and talks to the API server only for the objects whose plan changes. The last copy of an
+/// object seen to go is kept until the controller decides on it (<see cref="TakeGone"/>), so that what became of
+/// it can be recorded.
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public abstract class DeferralWatcher<T>(string kind, PendingJobs pending, IOptions<KubernetesOptions> options, TimeProvider time, ILogger logger)
     : ListWatchLoop<T>(kind, options, time, logger)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
+    private readonly ConcurrentDictionary<JobKey, T> _gone = new();
     private ConcurrentDictionary<JobKey, (T Item, DeferralState State)> _items = new();
 
     /// <summary>Every object the controller acts on, as seen.</summary>
@@ -33,6 +36,12 @@ public abstract class DeferralWatcher<T>(string kind, PendingJobs pending, IOpti
 
     /// <summary>The latest copy of <paramref name="key"/> the watch has seen, if any; it may lag behind the API server.</summary>
     public T? Find(JobKey key) => _items.TryGetValue(key, out var entry) ? entry.Item : null;
+
+    /// <summary>
+    /// The last copy of <paramref name="key"/> seen before it was deleted (by a watch event, or missing from a new
+    /// list), if any, now forgotten: each deletion is handed out once. The key may name a new object since.
+    /// </summary>
+    public T? TakeGone(JobKey key) => _gone.TryRemove(key, out var item) ? item : null;
 
     /// <summary>The key of <paramref name="item"/>.</summary>
     protected abstract JobKey KeyOf(T item);
@@ -50,9 +59,15 @@ public abstract class DeferralWatcher<T>(string kind, PendingJobs pending, IOpti
         }
 
         // Objects that went while no watch was open are decided on too: the controller finds them gone and forgets them.
-        var gone = _items.Keys.Where(k => !fresh.ContainsKey(k)).ToList();
+        // One deleted and created again under its name meanwhile went too, though its key is still listed.
+        var gone = _items.Where(k => !fresh.TryGetValue(k.Key, out var now) || now.Item.Metadata?.Uid != k.Value.Item.Metadata?.Uid).ToList();
+        foreach (var (key, (item, _)) in gone)
+        {
+            _gone[key] = item;
+        }
+
         _items = fresh;
-        foreach (var key in fresh.Keys.Concat(gone))
+        foreach (var key in fresh.Keys.Concat(gone.Select(g => g.Key)).Distinct())
         {
             pending.Enqueue(key);
         }
@@ -79,6 +94,8 @@ public abstract class DeferralWatcher<T>(string kind, PendingJobs pending, IOpti
         var key = KeyOf(item);
         if (_items.TryRemove(key, out _))
         {
+            // The deleted event carries the object's last state.
+            _gone[key] = item;
             pending.Enqueue(key);
         }
     }

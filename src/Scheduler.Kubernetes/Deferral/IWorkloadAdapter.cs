@@ -1,5 +1,6 @@
 using k8s.Models;
 using Scheduler.Core.Deferral;
+using Scheduler.Kubernetes.Ledger;
 
 namespace Scheduler.Kubernetes.Deferral;
 
@@ -13,6 +14,9 @@ internal interface IWorkloadAdapter<T>
 {
     /// <summary>The leader's watch-cache copy of <paramref name="key"/>, if any (it may be stale: a patch on it may get 409).</summary>
     T? Cached(JobKey key);
+
+    /// <summary>The last copy of <paramref name="key"/> the leader's watch saw before it was deleted, if any; handed out once.</summary>
+    T? TakeGone(JobKey key);
 
     /// <summary>Reads <paramref name="key"/> from the API server; <c>null</c> when it is gone.</summary>
     Task<T?> ReadAsync(JobKey key, CancellationToken cancellationToken);
@@ -28,6 +32,9 @@ internal interface IWorkloadAdapter<T>
 
     /// <summary>What the object's pods need of a node, and the zones its annotation allows.</summary>
     PlacementNeeds ToNeeds(T item, IReadOnlyList<string> gpuResources, IReadOnlyList<string> allowedZones);
+
+    /// <summary>The object as the carbon ledger records it.</summary>
+    LedgerSubject ToLedgerSubject(T item, IReadOnlyList<string> gpuResources);
 
     /// <summary>The reference Events name the object by.</summary>
     V1ObjectReference Reference(T item);

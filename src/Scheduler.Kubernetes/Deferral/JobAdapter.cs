@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Scheduler.Core.Deferral;
+using Scheduler.Kubernetes.Ledger;
 
 namespace Scheduler.Kubernetes.Deferral;
 
@@ -11,6 +12,9 @@ internal sealed class JobAdapter(IKubernetes client, JobWatcher? watched, Deferr
 {
     /// <inheritdoc />
     public V1Job? Cached(JobKey key) => watched?.Find(key);
+
+    /// <inheritdoc />
+    public V1Job? TakeGone(JobKey key) => watched?.TakeGone(key);
 
     /// <inheritdoc />
     public async Task<V1Job?> ReadAsync(JobKey key, CancellationToken cancellationToken)
@@ -39,6 +43,9 @@ internal sealed class JobAdapter(IKubernetes client, JobWatcher? watched, Deferr
     /// <inheritdoc />
     public PlacementNeeds ToNeeds(V1Job item, IReadOnlyList<string> gpuResources, IReadOnlyList<string> allowedZones) =>
         item.ToNeeds(gpuResources, allowedZones);
+
+    /// <inheritdoc />
+    public LedgerSubject ToLedgerSubject(V1Job item, IReadOnlyList<string> gpuResources) => item.ToLedgerSubject();
 
     /// <inheritdoc />
     public V1ObjectReference Reference(V1Job item) => JobEvents.ReferenceTo(item);

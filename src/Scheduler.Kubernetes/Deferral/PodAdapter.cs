@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Scheduler.Core.Deferral;
+using Scheduler.Kubernetes.Ledger;
 
 namespace Scheduler.Kubernetes.Deferral;
 
@@ -14,6 +15,9 @@ internal sealed class PodAdapter(IKubernetes client, PodWatcher? watched, Deferr
 {
     /// <inheritdoc />
     public V1Pod? Cached(JobKey key) => watched?.Find(key);
+
+    /// <inheritdoc />
+    public V1Pod? TakeGone(JobKey key) => watched?.TakeGone(key);
 
     /// <inheritdoc />
     public async Task<V1Pod?> ReadAsync(JobKey key, CancellationToken cancellationToken)
@@ -41,6 +45,9 @@ internal sealed class PodAdapter(IKubernetes client, PodWatcher? watched, Deferr
     /// <inheritdoc />
     public PlacementNeeds ToNeeds(V1Pod item, IReadOnlyList<string> gpuResources, IReadOnlyList<string> allowedZones) =>
         item.ToNeeds(gpuResources, allowedZones);
+
+    /// <inheritdoc />
+    public LedgerSubject ToLedgerSubject(V1Pod item, IReadOnlyList<string> gpuResources) => item.ToLedgerSubject(gpuResources);
 
     /// <inheritdoc />
     public V1ObjectReference Reference(V1Pod item) => JobEvents.ReferenceTo(item);

@@ -18,6 +18,17 @@ public sealed class NodeDescriber(GridZoneResolver zones, HardwarePowerCatalog h
     public NodeDescription Describe(NodeFacts node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        var modelled = hardware.Describe(HardwareOf(node));
+        return new NodeDescription(node.Name, zones.ZoneOf(node.Labels), measured is null ? modelled : measured.Apply(node.Name, modelled));
+    }
+
+    /// <summary>
+    /// What <paramref name="node"/>'s labels and allocatable resources say of its hardware, as the hardware models
+    /// look it up (for its power profile, and for its embodied emissions). Never throws on odd labels or quantities.
+    /// </summary>
+    public NodeHardware HardwareOf(NodeFacts node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
         var cpu = Quantity(node.Allocatable, "cpu");
         var gpus = 0.0;
         foreach (var resource in scoring.GpuResources)
@@ -25,14 +36,12 @@ public sealed class NodeDescriber(GridZoneResolver zones, HardwarePowerCatalog h
             gpus += Quantity(node.Allocatable, resource);
         }
 
-        var facts = new NodeHardware(
+        return new NodeHardware(
             cpu,
             gpus,
             Label(node.Labels, NodeLabels.InstanceType) ?? Label(node.Labels, NodeLabels.LegacyInstanceType),
             Label(node.Labels, NodeLabels.GpuProduct) ?? NodeLabels.VendorGpuProducts.Select(l => Label(node.Labels, l)).FirstOrDefault(v => v is not null),
             Label(node.Labels, NodeLabels.CpuClass));
-        var modelled = hardware.Describe(facts);
-        return new NodeDescription(node.Name, zones.ZoneOf(node.Labels), measured is null ? modelled : measured.Apply(node.Name, modelled));
     }
 
     private static double Quantity(IReadOnlyDictionary<string, string> resources, string name) =>

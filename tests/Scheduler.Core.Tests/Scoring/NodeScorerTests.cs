@@ -16,6 +16,22 @@ public class NodeScorerTests
     }
 
     [Fact]
+    public void MarginalWatts_GpuPod_SplitsWhatScoringChargesIntoCpuAndGpu()
+    {
+        var node = Nodes.Gpu("g", "DE", activeWatts: 400);
+
+        // 2 cores x 10 W, and 2 GPUs x 400 W: together, the watts the score's reason carries.
+        var (cpu, gpu) = Scorer().MarginalWatts(2, 2, node.Power);
+        Assert.Equal(20, cpu, 9);
+        Assert.Equal(800, gpu, 9);
+        Assert.Equal(Scorer().Score(Nodes.Pod(cpu: 2, gpus: 2), [node], new FixedForecasts().With("DE", 300), Now)[0].Reason.Watts, cpu + gpu, 9);
+
+        // No CPU request: the scorer's default of 0.1 core.
+        Assert.Equal(1, Scorer().MarginalWatts(0, 0, node.Power).CpuWatts, 9);
+        Assert.Equal(0.1, Scorer().CpuCoresOf(0));
+    }
+
+    [Fact]
     public void Score_ThreeZones_MapsGramsLinearlyCleanestTen()
     {
         var forecasts = new FixedForecasts().With("FR", 50).With("GB", 200).With("DE", 450);

@@ -20,6 +20,9 @@ internal sealed class RecordingLedger : ILedger
     /// <summary>Every write that succeeded, in order.</summary>
     public ConcurrentQueue<string> Written { get; } = new();
 
+    /// <summary>Every read of actual intensities, in order, once answered: <c>actuals</c> and the zones asked for.</summary>
+    public ConcurrentQueue<string> Reads { get; } = new();
+
     /// <summary>Decides, per attempt, whether it fails: the exception to throw, or <c>null</c>.</summary>
     public Func<string, Exception?>? Fail { get; set; }
 
@@ -61,8 +64,13 @@ internal sealed class RecordingLedger : ILedger
 
     public Task<IReadOnlyList<LedgerPlan>> ReadPlansAsync(string uid, CancellationToken cancellationToken) => _inner.ReadPlansAsync(uid, cancellationToken);
 
-    public Task<IReadOnlyList<IntensityPoint>> ReadActualsAsync(IReadOnlyCollection<string> zones, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken) =>
-        _inner.ReadActualsAsync(zones, from, until, cancellationToken);
+    public Task<IReadOnlyList<IntensityPoint>> ReadActualsAsync(IReadOnlyCollection<string> zones, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        // Listed once read (the in-memory ledger answers at once), so a test that sees it knows what it answered.
+        var read = _inner.ReadActualsAsync(zones, from, until, cancellationToken);
+        Reads.Enqueue($"actuals {string.Join('+', zones.Order(StringComparer.Ordinal))}");
+        return read;
+    }
 
     public Task<IReadOnlyList<IntensityPoint>> ReadForecastsAsync(IReadOnlyCollection<string> zones, DateTimeOffset from, DateTimeOffset until, TimeSpan ahead, CancellationToken cancellationToken) =>
         _inner.ReadForecastsAsync(zones, from, until, ahead, cancellationToken);

@@ -159,6 +159,31 @@ public class BufferedLedgerWriterTests
     }
 
     [Fact]
+    public async Task CompletionWritten_RaisedOnceTheCompletionIsWritten_NotWhileItFails_AndAFaultyHandlerDoesNotFailTheWrite()
+    {
+        var down = true;
+        _ledger.Fail = call => Volatile.Read(ref down) && call.StartsWith("completion", StringComparison.Ordinal) ? new IOException("connection refused") : null;
+        await using var writer = Writer();
+        IJobLedger jobs = writer; // the deferral controller's port
+        var raised = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        writer.CompletionWritten += (_, completion) => raised.Enqueue($"{completion.Uid} written: {_ledger.WrittenOf("completion").Count}");
+        writer.CompletionWritten += (_, _) => throw new InvalidOperationException("a faulty handler");
+        jobs.RecordSubmission(Submission("uid-1"));
+        jobs.RecordCompletion(new LedgerCompletion("uid-1", Now.AddHours(1), "completed", new JobEnergy(3.6e6, 0, EnergySource.Measured), null, null));
+        await writer.StartAsync(CancellationToken.None);
+
+        await Until(() => _ledger.Attempts.Count >= 3);
+        Assert.Empty(raised);
+        Volatile.Write(ref down, false);
+        await AdvanceUntil(() => !raised.IsEmpty);
+        await writer.WhenEmptyAsync(CancellationToken.None).WaitAsync(Patience);
+
+        Assert.Equal(["uid-1 written: 1"], raised);
+        Assert.Equal(1, Scrape().Value("carbon_ledger_writes_total{kind=\"completion\",outcome=\"ok\"}"));
+        Assert.Equal(["submission uid-1", "completion uid-1"], _ledger.Written);
+    }
+
+    [Fact]
     public async Task Write_StoreNotReady_WritesNothingUntilItIs()
     {
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -2,6 +2,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Scheduler.Core.Accounting;
 using Scheduler.Core.Annotations;
 using Scheduler.Core.Intensity;
 using Scheduler.Core.Scoring;
@@ -16,14 +17,18 @@ namespace Scheduler.Kubernetes.Tests.Deferral;
 /// <summary>
 /// A deferral controller against the fake Kubernetes API: two grid zones (DE with two nodes, FR
 /// with one, by the grid-zone label), hourly forecasts set per test, and a fake clock shared with
-/// the API server.
+/// the API server. With a ledger (and a meter) its controllers record the facts of what they do into it.
 /// </summary>
 internal sealed class ControllerFixture : IAsyncDisposable
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
 
-    private ControllerFixture(FakeKubernetesApiServer server, DeferralOptions options)
+    private readonly List<DeferralController> _controllers = [];
+
+    private ControllerFixture(FakeKubernetesApiServer server, DeferralOptions options, IJobLedger? ledger, IJobEnergyMeter? meter)
     {
+        Ledger = ledger;
+        Meter = meter;
         Server = server;
         Time = new FakeTimeProvider(T0);
         Server.TimeProvider = Time;
@@ -57,11 +62,33 @@ internal sealed class ControllerFixture : IAsyncDisposable
 
     public DeferralController Controller { get; }
 
-    public static async Task<ControllerFixture> StartAsync(DeferralOptions? options = null) =>
-        new(await FakeKubernetesApiServer.StartAsync(), options ?? new DeferralOptions { Enabled = true, SafetyMarginMinutes = 30 });
+    public IJobLedger? Ledger { get; }
 
-    /// <summary>Another replica's controller on the same API, reading from the watchers' caches when given.</summary>
-    public DeferralController NewController(JobWatcher? watched = null, PodWatcher? watchedPods = null) => new(
+    public IJobEnergyMeter? Meter { get; }
+
+    public static async Task<ControllerFixture> StartAsync(DeferralOptions? options = null, IJobLedger? ledger = null, IJobEnergyMeter? meter = null) =>
+        new(await FakeKubernetesApiServer.StartAsync(), options ?? new DeferralOptions { Enabled = true, SafetyMarginMinutes = 30 }, ledger, meter);
+
+    /// <summary>
+    /// Another replica's controller on the same API (and ledger), reading from the watchers' caches when given;
+    /// disposed with the fixture.
+    /// </summary>
+    public DeferralController NewController(JobWatcher? watched = null, PodWatcher? watchedPods = null)
+    {
+        var controller = CreateController(watched, watchedPods);
+        _controllers.Add(controller);
+        return controller;
+    }
+
+    /// <summary>A Job watcher on the same API and queue.</summary>
+    public JobWatcher NewJobWatcher() => new(
+        Server.CreateClient(),
+        Pending,
+        Microsoft.Extensions.Options.Options.Create(new KubernetesOptions()),
+        Time,
+        NullLogger<JobWatcher>.Instance);
+
+    private DeferralController CreateController(JobWatcher? watched, PodWatcher? watchedPods) => new(
         Server.CreateClient(),
         Nodes,
         Intensity,
@@ -72,7 +99,9 @@ internal sealed class ControllerFixture : IAsyncDisposable
         Microsoft.Extensions.Options.Options.Create(new ScoringOptions()),
         Time,
         NullLogger<DeferralController>.Instance,
-        watchedPods);
+        watchedPods,
+        Ledger,
+        Meter);
 
     /// <summary>A Pod watcher on the same API and queue.</summary>
     public PodWatcher NewPodWatcher() => new(
@@ -145,6 +174,11 @@ internal sealed class ControllerFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var controller in _controllers)
+        {
+            await controller.DisposeAsync();
+        }
+
         WakeUps.Dispose();
         await Server.DisposeAsync();
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Scheduler.Kubernetes.Deferral;
 
 namespace Scheduler.Kubernetes.Tests.Deferral;
@@ -78,4 +79,48 @@ public class DeferralOptionsTests
         Assert.False(new DeferralOptions { DryRunNamespaces = ["ml"] }.IsDryRun("etl"));
         Assert.False(new DeferralOptions { DryRunNamespaces = ["ml"] }.IsDryRun(null));
     }
+
+    [Fact]
+    public void TeamLabels_Default_AreOursThenTeam()
+    {
+        var options = new DeferralOptions();
+
+        Assert.Empty(options.TeamLabels);
+        Assert.Equal(["carbon-aware.io/team", "team"], options.TeamLabelsInForce);
+    }
+
+    [Fact]
+    public void TeamLabels_Configured_ReplaceTheDefault()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Deferral:TeamLabels:0"] = "example.com/owner" })
+            .Build();
+        var options = new DeferralOptions();
+
+        configuration.GetSection(DeferralOptions.SectionName).Bind(options);
+
+        Assert.Equal(["example.com/owner"], options.TeamLabelsInForce);
+        Assert.Empty(options.Validate());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("team name")]
+    [InlineData("/team")]
+    [InlineData("Example.com/team")]
+    [InlineData("team-")]
+    public void Validate_TeamLabelThatIsNoLabelKey_IsRejected(string label)
+    {
+        var error = Assert.Single(new DeferralOptions { TeamLabels = [label] }.Validate());
+
+        Assert.StartsWith($"Deferral:TeamLabels has '{label}'", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("team")]
+    [InlineData("carbon-aware.io/team")]
+    [InlineData("app.kubernetes.io/part-of")]
+    [InlineData("Team_Name.v2")]
+    public void Validate_TeamLabelKey_IsAccepted(string label) =>
+        Assert.Empty(new DeferralOptions { TeamLabels = [label] }.Validate());
 }

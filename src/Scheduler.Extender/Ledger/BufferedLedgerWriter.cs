@@ -26,7 +26,7 @@ namespace Scheduler.Extender.Ledger;
 /// On stop the queue is given the flush timeout to drain; what is left then is lost, and logged.
 /// It is the deferral controller's <see cref="IJobLedger"/>: every Job fact is queued and the call returns at once.
 /// </remarks>
-internal sealed partial class BufferedLedgerWriter : IJobLedger, IHostedService, IAsyncDisposable
+internal sealed partial class BufferedLedgerWriter : IJobLedger, IHostedLifecycleService, IAsyncDisposable
 {
     /// <summary>The most node samples written in one call (PostgreSQL's ledger writes this many rows per statement).</summary>
     public const int MaxSamplesPerWrite = PostgresLedger.RowsPerStatement;
@@ -200,8 +200,24 @@ internal sealed partial class BufferedLedgerWriter : IJobLedger, IHostedService,
     }
 
     /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Nothing: the writer flushes in <see cref="StoppedAsync"/>, once every other service has stopped, so that what
+    /// the controller and the energy measurements record while they stop is written too.
+    /// </remarks>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
     /// <remarks>Waits up to the flush timeout (or until <paramref name="cancellationToken"/>) for the queue to drain.</remarks>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         if (_writing is null)
         {

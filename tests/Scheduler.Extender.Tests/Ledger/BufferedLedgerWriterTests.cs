@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Prometheus;
@@ -209,7 +211,7 @@ public class BufferedLedgerWriterTests
         writer.RecordSubmission(Submission("uid-2"));
         await Until(() => _ledger.Attempts.Count == 1);
 
-        var stopping = writer.StopAsync(CancellationToken.None);
+        var stopping = writer.StoppedAsync(CancellationToken.None);
         _ledger.Hold.SetResult();
         await stopping.WaitAsync(Patience);
 
@@ -226,13 +228,31 @@ public class BufferedLedgerWriterTests
         writer.RecordSubmission(Submission("uid-1"));
         await Until(() => _ledger.Attempts.Count >= 2);
 
-        var stopping = writer.StopAsync(CancellationToken.None);
+        var stopping = writer.StoppedAsync(CancellationToken.None);
         await Task.Delay(50);
         Assert.False(stopping.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(5));
         await stopping.WaitAsync(Patience);
 
         Assert.Equal(1, writer.Length);
+        await writer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Host_AServiceRecordsWhileItStops_TheWriterFlushesItAfterEveryServiceStopped()
+    {
+        // The recorder is registered first, so the host stops it last: after the writer's StopAsync. What it records
+        // then is still written, because the writer flushes once every service has stopped.
+        var writer = Writer();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddHostedService(_ => new RecordsWhenStopping(writer));
+        builder.Services.AddHostedService(_ => writer);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await host.StopAsync().WaitAsync(Patience);
+
+        Assert.Equal(["completion uid-late"], _ledger.Written);
         await writer.DisposeAsync();
     }
 
@@ -262,6 +282,17 @@ public class BufferedLedgerWriterTests
             new LedgerMetrics(_registry),
             _time,
             NullLogger<BufferedLedgerWriter>.Instance);
+
+    private sealed class RecordsWhenStopping(IJobLedger ledger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            ledger.RecordCompletion(new LedgerCompletion("uid-late", Now, "deleted", null, null, null));
+            return Task.CompletedTask;
+        }
+    }
 
     // Moves the fake clock a second at a time until the condition holds; how far it moved. The writer's timer may
     // start a little after the last attempt, so the clock is only known to have moved at least the retry delay.

@@ -16,7 +16,7 @@ public static class AccountingAssumptions
             "Baseline: the same energy, run in one piece from the Job's submission, in the baseline zone: the zone among those the Job could run in that was cleanest over that time, so that a saving from moving a Job is never overstated.",
             "A Job's energy is spread over its runs in proportion to their length (constant power).",
             "The saving splits into a temporal part (the baseline against the Job's actual run times in the baseline zone) and a spatial part (those run times in the baseline zone against the zones it ran in); the two add up to the gross saving.",
-            "Energy spent holding a Job (for example GPUs kept idle for it) is charged against its saving where it was measured; where it was not, none is charged.",
+            "Energy spent holding a Job (for example GPUs kept idle for it) is charged against its saving where it was measured; where it was not, none is charged. A Job held with spec.suspend or an admission gate has no pods while it waits, so nothing is reserved for it.",
             "SCI per Job = (energy x intensity + embodied share) per run of the Job; the embodied share follows the SCI specification (total embodied x time reserved / lifespan x resources reserved / total resources) and is counted only where the hardware model gives total embodied emissions.",
             "Energy is the CPU and GPU energy Kepler measured for the Job's pods; data-centre overhead (PUE), memory outside the CPU package, storage and network are not included.",
             "A Job counts in the period it completed in; Jobs not yet complete, or without recorded intensities for their runs, are counted but claim nothing.",

@@ -56,6 +56,10 @@ public sealed class HtmlReportWriter(TextWriter output) : ISavingsReportWriter
         html.AppendLine(CultureInfo.InvariantCulture, $"<h1>{E(title)}</h1>");
         html.AppendLine(CultureInfo.InvariantCulture, $"<p class=\"scope\">{E(ReportText.Scope(report))}</p>");
         html.AppendLine(CultureInfo.InvariantCulture, $"<p id=\"headline\">{E(ReportText.Headline(total))}</p>");
+        if (ReportText.DryRun(total) is { } dryRun)
+        {
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p id=\"dry-run\">{E(dryRun)}</p>");
+        }
 
         html.AppendLine("<div class=\"cards\">");
         Card(html, "emitted", ReportNumbers.Mass(total.EmittedGrams), "CO2eq emitted");

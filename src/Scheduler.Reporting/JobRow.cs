@@ -11,6 +11,7 @@ internal static class JobRow
         "baseline_zone", "zones_run", "run_hours", "energy_kwh", "energy_source",
         "emitted_g", "baseline_g", "saved_g", "saved_percent", "temporal_saved_g", "spatial_saved_g",
         "holding_g", "embodied_g", "sci_g", "planned_intensity", "actual_intensity", "intensity_coverage",
+        "would_have_saved_g",
     ];
 
     /// <summary>The row's values, as text, in <see cref="Columns"/> order; numbers are empty where not known.</summary>
@@ -47,6 +48,7 @@ internal static class JobRow
             ReportNumbers.Number(entry.PlannedIntensity, 1),
             accounted && kwh is > 0 ? ReportNumbers.Number(job.EmittedGrams / kwh.Value, 1) : string.Empty,
             accounted ? ReportNumbers.Number(job.IntensityCoverage, 3) : string.Empty,
+            accounted ? ReportNumbers.Number(job.DryRunSavedGrams) : string.Empty,
         ];
     }
 

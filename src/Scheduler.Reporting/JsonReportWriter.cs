@@ -149,6 +149,10 @@ public sealed class JsonReportWriter : ISavingsReportWriter, IAsyncDisposable
             _json.WriteNumber("holdingGrams", Math.Round(job.HoldingGrams, 3));
             _json.WriteNumber("sciGrams", Math.Round(job.SciGrams, 3));
             _json.WriteNumber("intensityCoverage", Math.Round(job.IntensityCoverage, 4));
+            if (job.DryRunSavedGrams is { } wouldHaveSaved)
+            {
+                _json.WriteNumber("wouldHaveSavedGrams", Math.Round(wouldHaveSaved, 3));
+            }
         }
 
         if (job.EmbodiedGrams is { } embodied)
@@ -259,6 +263,11 @@ public sealed class JsonReportWriter : ISavingsReportWriter, IAsyncDisposable
         _json.WriteNumber("spatialSavedGrams", Math.Round(totals.SpatialSavedGrams, 3));
         _json.WriteNumber("holdingGrams", Math.Round(totals.HoldingGrams, 3));
         _json.WriteNumber("embodiedGrams", Math.Round(totals.EmbodiedGrams, 3));
+        if (totals.DryRunJobs > 0)
+        {
+            _json.WriteNumber("dryRunJobs", totals.DryRunJobs);
+            _json.WriteNumber("wouldHaveSavedGrams", Math.Round(totals.DryRunWouldHaveSavedGrams, 3));
+        }
     }
 
     private void WriteOptional(string name, string? value)

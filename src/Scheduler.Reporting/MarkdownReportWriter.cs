@@ -30,6 +30,12 @@ public sealed class MarkdownReportWriter(TextWriter output) : ISavingsReportWrit
         text.AppendLine();
         text.AppendLine(ReportText.Headline(summary.Total));
         text.AppendLine();
+        if (ReportText.DryRun(summary.Total) is { } dryRun)
+        {
+            text.AppendLine(dryRun);
+            text.AppendLine();
+        }
+
         text.AppendLine("## Totals");
         text.AppendLine();
         TotalsTable(text, "scope", [("all Jobs", summary.Total)]);

@@ -125,9 +125,58 @@ public class SavingsReportTests
         Assert.Contains("must come after its start", error.Message, StringComparison.Ordinal);
     }
 
-    internal static async Task<string> RenderAsync(SavingsReportRequest request, ReportFormat format)
+    [Fact]
+    public async Task Json_DryRunJob_IsAccountedAsItRanWithWhatItWouldHaveSaved()
     {
-        var builder = new SavingsReportBuilder(await CreateAsync(), new FakeTimeProvider(Day.AddDays(2)));
+        using var report = JsonDocument.Parse(await RenderAsync(WholeDay with { Namespace = "dry" }, ReportFormat.Json, dryRun: true));
+        var job = Assert.Single(report.RootElement.GetProperty("jobs").EnumerateArray());
+        var totals = report.RootElement.GetProperty("totals");
+
+        Assert.Equal(700, job.GetProperty("emittedGrams").GetDouble(), 3);
+        Assert.Equal(700, job.GetProperty("baselineGrams").GetDouble(), 3);
+        Assert.Equal(0, job.GetProperty("savedGrams").GetDouble(), 3);
+        Assert.Equal(600, job.GetProperty("wouldHaveSavedGrams").GetDouble(), 3);
+        Assert.Equal(0, totals.GetProperty("savedGrams").GetDouble(), 3);
+        Assert.Equal(1, totals.GetProperty("dryRunJobs").GetInt32());
+        Assert.Equal(600, totals.GetProperty("wouldHaveSavedGrams").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task Json_NoDryRunJob_HasNoWouldHaveSavedFigure()
+    {
+        using var report = await JsonAsync(WholeDay);
+
+        Assert.False(report.RootElement.GetProperty("totals").TryGetProperty("wouldHaveSavedGrams", out _));
+        Assert.All(report.RootElement.GetProperty("jobs").EnumerateArray(), job => Assert.False(job.TryGetProperty("wouldHaveSavedGrams", out _)));
+    }
+
+    [Fact]
+    public async Task Csv_DryRunJob_WouldHaveSavedIsTheLastColumn()
+    {
+        var text = await RenderAsync(WholeDay, ReportFormat.Csv, dryRun: true);
+        var lines = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("would_have_saved_g", lines[0].Split(',')[^1]);
+        Assert.Equal("600", lines.Single(l => l.StartsWith("uid-e,", StringComparison.Ordinal)).Split(',')[^1]);
+        Assert.Equal(string.Empty, lines.Single(l => l.StartsWith("uid-a,", StringComparison.Ordinal)).Split(',')[^1]);
+    }
+
+    [Fact]
+    public async Task MarkdownAndHtml_DryRunJob_SayWhatItWouldHaveSaved()
+    {
+        const string Line = "1 dry-run Job was accounted as it ran; held as planned, it would have saved 600 g.";
+        var markdown = await RenderAsync(WholeDay, ReportFormat.Markdown, dryRun: true);
+        var html = await RenderAsync(WholeDay, ReportFormat.Html, dryRun: true);
+        var without = await RenderAsync(WholeDay, ReportFormat.Markdown);
+
+        Assert.Contains(Line, markdown, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"dry-run\">" + Line + "</p>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("dry-run Job", without, StringComparison.Ordinal);
+    }
+
+    internal static async Task<string> RenderAsync(SavingsReportRequest request, ReportFormat format, bool dryRun = false)
+    {
+        var builder = new SavingsReportBuilder(await CreateAsync(dryRun), new FakeTimeProvider(Day.AddDays(2)));
         using var output = new MemoryStream();
         await SavingsReportWriters.WriteAsync(builder, request, format, output, CancellationToken.None);
         return Encoding.UTF8.GetString(output.ToArray());

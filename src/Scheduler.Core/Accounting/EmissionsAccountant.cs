@@ -44,6 +44,25 @@ public static class EmissionsAccountant
             emitted += Share(kwh, run.Length, runTime) * intensity;
         }
 
+        if (entry.IsDryRun)
+        {
+            // Never held: accounted as it ran, with what the plan it would have had would have saved beside it.
+            var planZone = entry.PlannedZone ?? entry.Runs[0].Zone;
+            var planSeries = actuals.TryGetValue(planZone, out var series) ? series : null;
+            return new JobEmissions(
+                entry,
+                AccountingStatus.Accounted,
+                entry.Runs[0].Zone,
+                emitted,
+                emitted,
+                0,
+                0,
+                0,
+                entry.EmbodiedGrams,
+                coverage.Smallest,
+                DryRunWouldHaveSaved(kwh, emitted, planSeries, entry.PlannedStart!.Value, runTime));
+        }
+
         var baselineEnd = entry.Submitted + runTime;
         var baselineZone = BaselineZone(entry, actuals, baselineEnd);
         if (baselineZone is null || coverage.Mean(actuals, baselineZone, entry.Submitted, baselineEnd) is not { } baselineIntensity)
@@ -86,6 +105,28 @@ public static class EmissionsAccountant
             holding,
             entry.EmbodiedGrams,
             coverage.Smallest);
+    }
+
+    /// <summary>
+    /// What holding a dry-run Job as planned would have saved, gCO2eq: <paramref name="kwh"/> x (the actual mean
+    /// intensity over its runs as they ran, <paramref name="emittedGrams"/> / <paramref name="kwh"/>, - the actual
+    /// mean intensity of <paramref name="planZone"/> over <c>[plannedStart, plannedStart + runTime)</c>). Negative
+    /// when the plan would have been dirtier. <c>null</c> when the plan's zone has no recorded intensity over that
+    /// window, or there is no energy.
+    /// </summary>
+    /// <param name="kwh">The Job's energy.</param>
+    /// <param name="emittedGrams">What its runs emitted, as they ran.</param>
+    /// <param name="planZone">The recorded actual intensity of the plan's zone, if any.</param>
+    /// <param name="plannedStart">The plan's start.</param>
+    /// <param name="runTime">How long the Job ran in all: the plan's window is as long.</param>
+    public static double? DryRunWouldHaveSaved(double kwh, double emittedGrams, IntensitySeries? planZone, DateTimeOffset plannedStart, TimeSpan runTime)
+    {
+        if (planZone is null || kwh <= 0 || runTime <= TimeSpan.Zero || planZone.MeanOver(plannedStart, plannedStart + runTime) is not { } planned)
+        {
+            return null;
+        }
+
+        return emittedGrams - (kwh * planned);
     }
 
     // The candidate zone with the lowest recorded mean over the baseline run; the zones the Job ran in

@@ -15,6 +15,11 @@ namespace Scheduler.Core.Accounting;
 /// <param name="HoldingGrams">What the energy spent while it waited emitted (zero unless measured).</param>
 /// <param name="EmbodiedGrams">Its share of the hardware's embodied emissions, when known.</param>
 /// <param name="IntensityCoverage">The smallest share of any accounted interval covered by recorded intensities, 0 to 1.</param>
+/// <param name="DryRunSavedGrams">
+/// For a dry-run Job (<see cref="LedgerEntry.IsDryRun"/>), what holding it as planned would have saved: its energy x
+/// (the actual mean intensity over its runs as they ran - the actual mean intensity over the plan's window in the
+/// plan's zone); <c>null</c> for other Jobs, and when no recorded intensity covers the plan's window.
+/// </param>
 public sealed record JobEmissions(
     LedgerEntry Entry,
     AccountingStatus Status,
@@ -25,7 +30,8 @@ public sealed record JobEmissions(
     double SpatialSavedGrams,
     double HoldingGrams,
     double? EmbodiedGrams,
-    double IntensityCoverage)
+    double IntensityCoverage,
+    double? DryRunSavedGrams = null)
 {
     /// <summary>The net saving: the baseline less what was emitted and what holding cost.</summary>
     public double SavedGrams => BaselineGrams - EmittedGrams - HoldingGrams;

@@ -20,6 +20,8 @@ namespace Scheduler.Core.Accounting;
 /// <param name="Completed">When it completed, failed or was deleted; <c>null</c> while it is not done.</param>
 /// <param name="Outcome">How it ended: <c>completed</c>, <c>failed</c> or <c>deleted</c>.</param>
 /// <param name="PlannedIntensity">The forecast mean over its runs in the last plan, gCO2eq/kWh, when it was planned.</param>
+/// <param name="PlannedStart">The start of its last plan, when it was planned (for a dry-run Job, the plan it would have had).</param>
+/// <param name="PlannedZone">The zone of its last plan, when it was planned and the plan chose one.</param>
 public sealed record LedgerEntry(
     string Uid,
     string Namespace,
@@ -36,8 +38,16 @@ public sealed record LedgerEntry(
     DateTimeOffset? Deadline = null,
     DateTimeOffset? Completed = null,
     string? Outcome = null,
-    double? PlannedIntensity = null)
+    double? PlannedIntensity = null,
+    DateTimeOffset? PlannedStart = null,
+    string? PlannedZone = null)
 {
+    /// <summary>
+    /// Whether it is a dry-run Job: planned, but not held (<see cref="Deferred"/> is <c>false</c>, and it has a
+    /// <see cref="PlannedStart"/>). It is accounted as it ran, with what the plan would have saved beside it.
+    /// </summary>
+    public bool IsDryRun => !Deferred && PlannedStart is not null;
+
     /// <summary>How long it ran in all.</summary>
     public TimeSpan RunTime => Runs.Aggregate(TimeSpan.Zero, (total, run) => total + run.Length);
 }

@@ -36,6 +36,12 @@ public sealed class SavingsTotals
     /// <summary>Their embodied share, summed over the Jobs for which it is known.</summary>
     public double EmbodiedGrams { get; private set; }
 
+    /// <summary>The accounted dry-run Jobs (planned, never held) for which a would-have-saved figure is known.</summary>
+    public int DryRunJobs { get; private set; }
+
+    /// <summary>What holding the dry-run Jobs as planned would have saved, summed over <see cref="DryRunJobs"/>.</summary>
+    public double DryRunWouldHaveSavedGrams { get; private set; }
+
     /// <summary>The net saving.</summary>
     public double SavedGrams => BaselineGrams - EmittedGrams - HoldingGrams;
 
@@ -61,5 +67,10 @@ public sealed class SavingsTotals
         SpatialSavedGrams += job.SpatialSavedGrams;
         HoldingGrams += job.HoldingGrams;
         EmbodiedGrams += job.EmbodiedGrams ?? 0;
+        if (job.DryRunSavedGrams is { } wouldHaveSaved)
+        {
+            DryRunJobs++;
+            DryRunWouldHaveSavedGrams += wouldHaveSaved;
+        }
     }
 }

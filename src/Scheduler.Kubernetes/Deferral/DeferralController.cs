@@ -213,6 +213,13 @@ public sealed partial class DeferralController(
 
         // Carried out (every patch accepted): a decision refused with 409 never gets here, so each fact is sent once.
         _ledger?.Acted(kind.ToLedgerSubject(item, scoring.Value.GpuResources), action, record, reading.Request, zones, now);
+
+        // A dry-run Job is kept once planned: once it has finished, its run and completion (once per Job).
+        if (_ledger is not null && action is DeferralAction.Keep && view is { DryRun: true, Finished: true }
+            && record.State == DeferralState.None && view.Annotations.ContainsKey(Scheduler.Core.Annotations.CarbonAnnotations.DryRunPlan))
+        {
+            _ledger.DryRunFinished(kind.ToLedgerSubject(item, scoring.Value.GpuResources), reading.Request, zones);
+        }
     }
 
     // An object the leader's watch saw deleted: what became of it, from its last copy.

@@ -71,6 +71,13 @@ public sealed partial class DeferralOptions
     /// </summary>
     public List<string> TeamLabels { get; set; } = [];
 
+    /// <summary>
+    /// How far back, in hours, the completion of a finished dry-run Job is still recorded into the carbon ledger with
+    /// its run and energy. Default 24. A dry-run Job is recorded once per process; the horizon keeps a restarted
+    /// leader, which lists every Job, from measuring the energy of the whole history again.
+    /// </summary>
+    public int LedgerHorizonHours { get; set; } = 24;
+
     /// <summary>The team labels read when <see cref="TeamLabels"/> is empty: <c>carbon-aware.io/team</c>, then <c>team</c>.</summary>
     public static IReadOnlyList<string> DefaultTeamLabels { get; } = ["carbon-aware.io/team", "team"];
 
@@ -123,6 +130,11 @@ public sealed partial class DeferralOptions
         if (ResyncMinutes is < 1 or > 24 * 60)
         {
             errors.Add(Text($"Deferral:ResyncMinutes is {ResyncMinutes}; it must be between 1 and 1440 (a day)."));
+        }
+
+        if (LedgerHorizonHours is < 1 or > 24 * 366)
+        {
+            errors.Add(Text($"Deferral:LedgerHorizonHours is {LedgerHorizonHours}; it must be between 1 and 8784 (a year)."));
         }
 
         if (RetrySeconds is < 1 or > 3600)

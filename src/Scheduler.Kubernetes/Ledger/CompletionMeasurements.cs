@@ -3,6 +3,7 @@ using k8s;
 using Microsoft.Extensions.Logging;
 using Scheduler.Core.Accounting;
 using Scheduler.Kubernetes.Deferral;
+using Scheduler.Kubernetes.Nodes;
 
 namespace Scheduler.Kubernetes.Ledger;
 
@@ -13,7 +14,8 @@ namespace Scheduler.Kubernetes.Ledger;
 /// the meter unreachable, or slower than <see cref="AttemptTimeout"/>) is tried again after 10 s, 30 s and 90 s; after
 /// <see cref="MaxAttempts"/>, or when the meter has no figure, or no pod of the Job is left to measure, the
 /// completion is recorded without its energy. On disposal, what is still queued or being measured is recorded
-/// without its energy.
+/// without its energy. A dry-run Job's completion (<see cref="PendingCompletion.Run"/>) comes with its run, recorded
+/// just before it, in the zone of the node its first pod ran on (<see cref="DryRunRun.ZoneOf"/>).
 /// </summary>
 internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDisposable
 {
@@ -33,6 +35,7 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
     private readonly IJobLedger _ledger;
     private readonly IJobEnergyMeter _meter;
     private readonly IReadOnlyList<string> _gpuResources;
+    private readonly INodeCache? _nodes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<PendingCompletion> _queue = Channel.CreateUnbounded<PendingCompletion>();
@@ -42,8 +45,9 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
     private int _disposed;
 
     /// <summary>Starts the workers.</summary>
-    public CompletionMeasurements(IKubernetes client, IJobLedger ledger, IJobEnergyMeter meter, IReadOnlyList<string> gpuResources, TimeProvider time, ILogger logger)
+    public CompletionMeasurements(IKubernetes client, IJobLedger ledger, IJobEnergyMeter meter, IReadOnlyList<string> gpuResources, TimeProvider time, ILogger logger, INodeCache? nodes = null)
     {
+        _nodes = nodes;
         _client = client;
         _ledger = ledger;
         _meter = meter;
@@ -63,7 +67,7 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
         if (!_queue.Writer.TryWrite(completion))
         {
             // Disposed meanwhile: no worker will take it.
-            Record(completion, null);
+            Record(completion, null, null);
         }
     }
 
@@ -83,7 +87,7 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
         await Task.WhenAll(_workers).ConfigureAwait(false);
         while (_queue.Reader.TryRead(out var left))
         {
-            Record(left, null);
+            Record(left, null, null);
         }
 
         _stopping.Dispose();
@@ -97,7 +101,8 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
             {
                 if (_queue.Reader.TryRead(out var completion))
                 {
-                    Record(completion, await MeasureAsync(completion, stopping).ConfigureAwait(false));
+                    var (energy, workload) = await MeasureAsync(completion, stopping).ConfigureAwait(false);
+                    Record(completion, energy, workload);
                 }
             }
         }
@@ -107,8 +112,8 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
         }
     }
 
-    // The energy, or null when there is none to be had (then the completion is recorded without it).
-    private async Task<MeteredEnergy?> MeasureAsync(PendingCompletion completion, CancellationToken stopping)
+    // The energy, or null when there is none to be had (then the completion is recorded without it); and the pods, when listed.
+    private async Task<(MeteredEnergy? Energy, FinishedWorkload? Workload)> MeasureAsync(PendingCompletion completion, CancellationToken stopping)
     {
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
@@ -121,7 +126,7 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
                 if (workload is null)
                 {
                     LogNoPods(_logger, completion.Kind, completion.Namespace, completion.Name);
-                    return null;
+                    return (null, null);
                 }
 
                 var energy = await _meter.MeasureAsync(workload, linked.Token).ConfigureAwait(false);
@@ -130,14 +135,14 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
                     LogNoEnergy(_logger, completion.Kind, completion.Namespace, completion.Name);
                 }
 
-                return energy;
+                return (energy, workload);
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
             {
                 if (attempt >= MaxAttempts)
                 {
                     LogGaveUp(_logger, e, completion.Kind, completion.Namespace, completion.Name, attempt);
-                    return null;
+                    return (null, null);
                 }
 
                 LogRetrying(_logger, e, completion.Kind, completion.Namespace, completion.Name, delay.TotalSeconds);
@@ -145,7 +150,7 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
             catch (Exception)
             {
                 // Stopping: recorded without its energy.
-                return null;
+                return (null, null);
             }
 
             try
@@ -154,7 +159,7 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
             }
             catch (OperationCanceledException)
             {
-                return null;
+                return (null, null);
             }
 
             delay *= 3;
@@ -175,10 +180,15 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
         return new FinishedWorkload(completion.Namespace, completion.Name, pods, from < completion.At ? from : completion.At, completion.At);
     }
 
-    private void Record(PendingCompletion completion, MeteredEnergy? energy)
+    private void Record(PendingCompletion completion, MeteredEnergy? energy, FinishedWorkload? workload)
     {
         try
         {
+            if (completion.Run is { } run)
+            {
+                RecordRun(completion, run, workload);
+            }
+
             _ledger.RecordCompletion(new LedgerCompletion(completion.Uid, completion.At, completion.Outcome, energy?.Energy, Holding: null, energy?.EmbodiedGrams));
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -191,6 +201,25 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
             Interlocked.Decrement(ref _pending);
         }
     }
+
+    // A dry-run Job's run: from its start to its completion (which ends it), where its first pod ran.
+    private void RecordRun(PendingCompletion completion, DryRunRun run, FinishedWorkload? workload)
+    {
+        var first = workload?.Pods.Where(p => !string.IsNullOrEmpty(p.Node)).OrderBy(p => p.Started ?? DateTimeOffset.MaxValue).FirstOrDefault();
+        var nodeZone = first?.Node is { } node ? _nodes?.Find(node)?.Zone : null;
+        var start = run.Start ?? workload?.From ?? completion.At;
+        if (run.ZoneOf(nodeZone) is { } zone)
+        {
+            _ledger.RecordRunStart(completion.Uid, start < completion.At ? start : completion.At, zone, first?.Node);
+        }
+        else
+        {
+            LogNoRunZone(_logger, completion.Kind, completion.Namespace, completion.Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No zone is known for the run of dry-run {Kind} {Namespace}/{Name} (no candidate zone, no known node): its run is not recorded in the carbon ledger")]
+    private static partial void LogNoRunZone(ILogger logger, WorkloadKind kind, string @namespace, string name);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} {Namespace}/{Name} finished with no pod left to measure; its completion is recorded without energy")]
     private static partial void LogNoPods(ILogger logger, WorkloadKind kind, string @namespace, string name);

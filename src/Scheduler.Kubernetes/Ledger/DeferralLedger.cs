@@ -23,6 +23,9 @@ namespace Scheduler.Kubernetes.Ledger;
 /// <see cref="DeferralAction.MarkReleased"/>, at the decision's time; a run end on <see cref="DeferralAction.Pause"/>;</item>
 /// <item>a completion on <see cref="DeferralAction.Complete"/>, once its energy is measured
 /// (<see cref="CompletionMeasurements"/>), and for an object deleted while held, paused or running.</item>
+/// <item>for a dry-run Job, which the decision keeps once planned, its run and completion once it has finished
+/// (<see cref="DryRunFinished"/>): once per Job in this process, and only within
+/// <see cref="DeferralOptions.LedgerHorizonHours"/> of its completion.</item>
 /// </list>
 /// </summary>
 internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
@@ -33,6 +36,8 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
     private readonly TimeSpan _defaultDuration;
     private readonly ILogger _logger;
     private readonly CompletionMeasurements? _measurements;
+    private readonly TimeProvider _time;
+    private readonly RecentUids _dryRunsRecorded = new(MaxDryRunsRemembered);
 
     /// <summary>Records into <paramref name="ledger"/>; completions with the energy <paramref name="meter"/> measures, when given.</summary>
     public DeferralLedger(IKubernetes client, IJobLedger ledger, IJobEnergyMeter? meter, INodeCache nodes, DeferralOptions options, IReadOnlyList<string> gpuResources, TimeSpan defaultDuration, TimeProvider time, ILogger logger)
@@ -42,8 +47,12 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
         _options = options;
         _defaultDuration = defaultDuration;
         _logger = logger;
-        _measurements = meter is null ? null : new CompletionMeasurements(client, ledger, meter, gpuResources, time, logger);
+        _time = time;
+        _measurements = meter is null ? null : new CompletionMeasurements(client, ledger, meter, gpuResources, time, logger, nodes);
     }
+
+    /// <summary>How many dry-run Jobs whose completion was recorded are remembered, so as not to record (and measure) them again.</summary>
+    public const int MaxDryRunsRemembered = 100_000;
 
     /// <summary>The completions waiting for their energy to be measured.</summary>
     public int PendingCompletions => _measurements?.Pending ?? 0;
@@ -123,6 +132,54 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
             _ledger.RecordSubmission(Submission(subject, request, zones, deferred: true));
             _ledger.RecordCompletion(new LedgerCompletion(subject.Uid, subject.Deleting ?? now, LedgerEnding.Deleted, Energy: null, Holding: null, EmbodiedGrams: null));
         });
+    }
+
+    /// <summary>
+    /// Records the run and completion of a finished dry-run Job (never held: the decision keeps it), with its
+    /// submission (not held) again: its run from its <c>status.startTime</c> to its completion, in the zone of the node
+    /// its first pod ran on (else its only, else its first candidate zone), and its energy measured in the background
+    /// as for a held Job. Each Job once in this process (the last <see cref="MaxDryRunsRemembered"/> are remembered),
+    /// and none whose completion is older than <see cref="DeferralOptions.LedgerHorizonHours"/>, so that resyncs and a
+    /// restart do not measure them again. A Job that has not finished, has no uid, or is not a Job records nothing.
+    /// </summary>
+    /// <returns>Whether its completion was queued.</returns>
+    public bool DryRunFinished(LedgerSubject subject, DeferralRequest? request, IReadOnlyList<string> zones)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(zones);
+        if (subject.Kind != WorkloadKind.Job || subject.Uid.Length == 0 || subject.Ending is not { } ending)
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        var at = ending.At ?? now;
+        if (at < now - TimeSpan.FromHours(_options.LedgerHorizonHours) || !_dryRunsRecorded.Add(subject.Uid))
+        {
+            return false;
+        }
+
+        Safely(subject, () =>
+        {
+            _ledger.RecordSubmission(Submission(subject, request, zones, deferred: false));
+            var run = new DryRunRun(ending.Started, [.. zones]);
+            var completion = new PendingCompletion(subject.Uid, subject.Kind, subject.Namespace, subject.Name, ending.Outcome, at, ending.Started, ending.Pods, run);
+            if (_measurements is { } measurements)
+            {
+                measurements.Enqueue(completion);
+            }
+            else
+            {
+                if (run.ZoneOf(null) is { } zone)
+                {
+                    var start = run.Start ?? at;
+                    _ledger.RecordRunStart(subject.Uid, start < at ? start : at, zone, null);
+                }
+
+                _ledger.RecordCompletion(new LedgerCompletion(subject.Uid, at, ending.Outcome, Energy: null, Holding: null, EmbodiedGrams: null));
+            }
+        });
+        return true;
     }
 
     /// <inheritdoc />

@@ -171,9 +171,7 @@ public sealed partial class InMemoryLedger
         IReadOnlyList<RecordedRun> runs = _runs.TryGetValue(submission.Uid, out var kept)
             ? [.. kept.Values.Where(r => r.End is not null).Select(r => new RecordedRun(r.Start, r.End!.Value, r.Zone, r.Node))]
             : [];
-        double? plannedIntensity = _plans.TryGetValue(submission.Uid, out var plans) && plans.Count > 0
-            ? plans.Values[^1].ExpectedIntensity
-            : null;
+        var lastPlan = _plans.TryGetValue(submission.Uid, out var plans) && plans.Count > 0 ? plans.Values[^1] : null;
         return new LedgerEntry(
             submission.Uid,
             submission.Namespace,
@@ -190,7 +188,9 @@ public sealed partial class InMemoryLedger
             submission.Deadline,
             completion?.At,
             completion?.Outcome,
-            plannedIntensity);
+            lastPlan?.ExpectedIntensity,
+            lastPlan?.PlannedStart,
+            lastPlan?.Zone);
     }
 
     private static double? LatestAtOrBefore(SortedList<DateTimeOffset, double> issues, DateTimeOffset latestIssue)

@@ -318,7 +318,9 @@ public sealed partial class PostgresLedger
             reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
             reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
             NullableString(reader, 10),
-            NullableDouble(reader, 19));
+            NullableDouble(reader, 19),
+            reader.IsDBNull(24) ? null : reader.GetFieldValue<DateTimeOffset>(24),
+            NullableString(reader, 25));
     }
 
     private static RecordedRun[] ReadRuns(NpgsqlDataReader reader)

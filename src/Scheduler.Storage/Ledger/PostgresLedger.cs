@@ -45,13 +45,17 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable, IDisposa
         j.uid, j.kind, j.namespace, j.name, j.team, j.submitted_at, j.deadline, j.candidate_zones, j.deferred,
         j.completed_at, j.outcome, j.cpu_joules, j.gpu_joules, j.energy_source,
         j.holding_joules, j.holding_zone, j.holding_from, j.holding_to, j.embodied_grams,
-        (SELECT p.expected_intensity FROM ledger_plans p WHERE p.uid = j.uid ORDER BY p.planned_at DESC LIMIT 1),
-        r.starts, r.ends, r.zones, r.nodes
+        p.expected_intensity,
+        r.starts, r.ends, r.zones, r.nodes,
+        p.planned_start, p.zone
         FROM ledger_jobs j
         CROSS JOIN LATERAL (
             SELECT array_agg(x.started_at ORDER BY x.started_at) AS starts, array_agg(x.ended_at ORDER BY x.started_at) AS ends,
                    array_agg(x.zone ORDER BY x.started_at) AS zones, array_agg(x.node ORDER BY x.started_at) AS nodes
             FROM ledger_runs x WHERE x.uid = j.uid AND x.ended_at IS NOT NULL) r
+        LEFT JOIN LATERAL (
+            SELECT l.expected_intensity, l.planned_start, l.zone
+            FROM ledger_plans l WHERE l.uid = j.uid ORDER BY l.planned_at DESC LIMIT 1) p ON TRUE
         """;
 
     private readonly NpgsqlDataSource _dataSource;

@@ -148,6 +148,64 @@ public class EmissionsAccountantTests
         Assert.Throws<ArgumentOutOfRangeException>(() => EmbodiedEmissions.Grams(1000, TimeSpan.FromDays(1), TimeSpan.FromDays(1), 1.5));
     }
 
+    [Fact]
+    public void Account_DryRunJob_IsAccountedAsItRanWithWhatThePlanWouldHaveSaved()
+    {
+        // Not held, planned to start at 02:00 in B. It ran at once, 00:00-02:00 in A: 2 kWh at mean(400, 300) = 350
+        // -> 700 g emitted, and its baseline is the same 700 g (nothing saved, temporal and spatial 0).
+        // The plan's window, as long as the run: 02:00-04:00 in B at mean(100, 50) = 75 -> 150 g.
+        // Would have saved: 2 kWh x (350 - 75) = 550 g.
+        var actuals = Actuals(("A", [400, 300, 100, 200]), ("B", [500, 500, 100, 50]));
+        var entry = Entry(["A", "B"], [Run(0, 2, "A")], TwoKwh) with { Deferred = false, PlannedStart = T0.AddHours(2), PlannedZone = "B" };
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.True(entry.IsDryRun);
+        Assert.Equal(AccountingStatus.Accounted, account.Status);
+        Assert.Equal("A", account.BaselineZone);
+        Assert.Equal(700, account.EmittedGrams, 6);
+        Assert.Equal(700, account.BaselineGrams, 6);
+        Assert.Equal(0, account.SavedGrams, 6);
+        Assert.Equal(0, account.TemporalSavedGrams, 6);
+        Assert.Equal(0, account.SpatialSavedGrams, 6);
+        Assert.Equal(550, account.DryRunSavedGrams!.Value, 6);
+    }
+
+    [Fact]
+    public void Account_DryRunJobWithoutAPlannedZone_ComparesInTheZoneItRanIn()
+    {
+        // Ran 00:00-01:00 in A at 400 (1 kWh of 2 -> all of it: 800 g); the plan's window 03:00-04:00 in A at 200.
+        // Would have saved: 2 kWh x (400 - 200) = 400 g.
+        var actuals = Actuals(("A", [400, 300, 100, 200]));
+        var entry = Entry(["A"], [Run(0, 1, "A")], TwoKwh) with { Deferred = false, PlannedStart = T0.AddHours(3) };
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.Equal(800, account.EmittedGrams, 6);
+        Assert.Equal(400, account.DryRunSavedGrams!.Value, 6);
+    }
+
+    [Fact]
+    public void DryRunWouldHaveSaved_NoIntensityOverThePlansWindow_IsNull()
+    {
+        var series = new IntensitySeries(T0, TimeSpan.FromHours(1), [100, 100]);
+
+        Assert.Null(EmissionsAccountant.DryRunWouldHaveSaved(2, 500, series, T0.AddHours(5), TimeSpan.FromHours(1)));
+        Assert.Null(EmissionsAccountant.DryRunWouldHaveSaved(2, 500, null, T0, TimeSpan.FromHours(1)));
+
+        // 2 kWh emitted 500 g (250 g/kWh); the plan's hour at 100: 2 x (250 - 100) = 300 g.
+        Assert.Equal(300, EmissionsAccountant.DryRunWouldHaveSaved(2, 500, series, T0, TimeSpan.FromHours(1))!.Value, 6);
+    }
+
+    [Fact]
+    public void Account_HeldJob_HasNoDryRunFigure()
+    {
+        var actuals = Actuals(("A", [400, 300, 100, 200]));
+        var entry = Entry(["A"], [Run(2, 4, "A")], TwoKwh) with { PlannedStart = T0.AddHours(2), PlannedZone = "A" };
+
+        Assert.Null(EmissionsAccountant.Account(entry, actuals).DryRunSavedGrams);
+    }
+
     private static LedgerEntry Entry(IReadOnlyList<string> zones, IReadOnlyList<RecordedRun> runs, JobEnergy? energy) =>
         new("uid-1", "ml", "train", "vision", T0, zones, Deferred: true, runs, energy);
 

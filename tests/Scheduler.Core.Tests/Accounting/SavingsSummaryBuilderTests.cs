@@ -38,6 +38,21 @@ public class SavingsSummaryBuilderTests
     public void BucketFor_Period_GivesAFewDozenStretches(int days, int hours) =>
         Assert.Equal(TimeSpan.FromHours(hours), SavingsSummaryBuilder.BucketFor(TimeSpan.FromDays(days)));
 
+    [Fact]
+    public void Build_DryRunJobs_AddUpWhatTheyWouldHaveSaved()
+    {
+        var builder = new SavingsSummaryBuilder(From, From.AddDays(1));
+        builder.Add(Job("a", "ml", null, 0, 100, 80));
+        builder.Add(Job("b", "ml", null, 0, 50, 50) with { DryRunSavedGrams = 20 });
+        builder.Add(Job("c", "ml", null, 0, 70, 70) with { DryRunSavedGrams = -5 });
+
+        var total = builder.Build(new Dictionary<string, int>()).Total;
+
+        Assert.Equal(2, total.DryRunJobs);
+        Assert.Equal(15, total.DryRunWouldHaveSavedGrams, 6);
+        Assert.Equal(20, total.SavedGrams, 6);
+    }
+
     private static JobEmissions Job(string uid, string ns, string? team, int completedDay, double baseline, double emitted, bool estimated = false)
     {
         var entry = Entry(uid, ns, team, completedDay) with { Energy = new JobEnergy(3_600_000, 0, estimated ? EnergySource.Estimated : EnergySource.Measured) };

@@ -296,6 +296,115 @@ public class DeferralLedgerCompletionTests
         Assert.Null(Assert.Single(ledger.Completions).Energy);
     }
 
+    [Fact]
+    public async Task Reconcile_FinishedDryRunJob_RecordsItsRunWhereItsFirstPodRanAndItsCompletionWithEnergyOnce()
+    {
+        var ledger = new RecordingJobLedger();
+        var meter = FakeEnergyMeter.Always(Energy);
+        await using var fixture = await ControllerFixture.StartAsync(new DeferralOptions { Enabled = true, DryRunNamespaces = ["ml"] }, ledger, meter);
+        var key = await AddDryRunJobAsync(fixture, "trial");
+        fixture.Server.SetJobStatus(key.Namespace, key.Name, status => status.StartTime = T0.AddMinutes(1).UtcDateTime);
+        LedgerPods.AddRan(fixture, key, "trial-a1", "fr-1", T0.AddMinutes(2), T0.AddHours(1));
+        fixture.Time.SetUtcNow(T0.AddHours(1).AddMinutes(1));
+        fixture.Server.CompleteJob(key.Namespace, key.Name);
+
+        Assert.IsType<DeferralAction.Keep>(await fixture.Controller.ReconcileAsync(key, CancellationToken.None));
+        await Eventually.UntilAsync(() => ledger.Completions.Count == 1, "the completion is recorded");
+        await fixture.Controller.ReconcileAsync(key, CancellationToken.None);
+        await fixture.Controller.ReconcileAsync(key, CancellationToken.None);
+
+        var uid = fixture.Job(key).Metadata.Uid;
+        Assert.All(ledger.Submissions, s => Assert.False(s.Deferred));
+        Assert.Equal(new RecordingJobLedger.RunStart(uid, T0.AddMinutes(1), "FR", "fr-1"), Assert.Single(ledger.RunStarts));
+        Assert.Equal(new LedgerCompletion(uid, T0.AddHours(1).AddMinutes(1), "completed", Energy.Energy, null, 3.5), Assert.Single(ledger.Completions));
+        Assert.Single(meter.Calls);
+
+        // The run comes before the completion that ends it.
+        Assert.True(ledger.Facts.ToList().IndexOf(ledger.RunStarts[0]) < ledger.Facts.ToList().IndexOf(ledger.Completions[0]));
+    }
+
+    [Fact]
+    public async Task Reconcile_FinishedDryRunJobWithoutPodsLeft_RunsInItsFirstCandidateZoneFromItsStartTime()
+    {
+        var ledger = new RecordingJobLedger();
+        await using var fixture = await ControllerFixture.StartAsync(new DeferralOptions { Enabled = true, DryRunNamespaces = ["ml"] }, ledger, FakeEnergyMeter.Always(Energy));
+        var key = await AddDryRunJobAsync(fixture, "trial");
+        fixture.Server.SetJobStatus(key.Namespace, key.Name, status => status.StartTime = T0.AddMinutes(1).UtcDateTime);
+        fixture.Time.SetUtcNow(T0.AddHours(1));
+        fixture.Server.CompleteJob(key.Namespace, key.Name);
+
+        await fixture.Controller.ReconcileAsync(key, CancellationToken.None);
+        await Eventually.UntilAsync(() => ledger.Completions.Count == 1, "the completion is recorded");
+
+        var uid = fixture.Job(key).Metadata.Uid;
+        Assert.Equal(new RecordingJobLedger.RunStart(uid, T0.AddMinutes(1), "DE", null), Assert.Single(ledger.RunStarts));
+        Assert.Null(ledger.Completions[0].Energy);
+    }
+
+    [Fact]
+    public async Task Reconcile_DryRunJobFinishedBeyondTheHorizon_RecordsNothingMore()
+    {
+        var ledger = new RecordingJobLedger();
+        var meter = FakeEnergyMeter.Always(Energy);
+        await using var fixture = await ControllerFixture.StartAsync(new DeferralOptions { Enabled = true, DryRunNamespaces = ["ml"], LedgerHorizonHours = 2 }, ledger, meter);
+        var key = await AddDryRunJobAsync(fixture, "trial");
+        fixture.Time.SetUtcNow(T0.AddHours(1));
+        fixture.Server.CompleteJob(key.Namespace, key.Name);
+        var before = ledger.Facts.Count;
+
+        fixture.Time.SetUtcNow(T0.AddHours(3).AddSeconds(1));
+        await fixture.Controller.ReconcileAsync(key, CancellationToken.None);
+
+        Assert.Equal(before, ledger.Facts.Count);
+        Assert.Empty(meter.Calls);
+    }
+
+    [Fact]
+    public async Task Reconcile_RunningDryRunJob_RecordsNoRunYet()
+    {
+        var ledger = new RecordingJobLedger();
+        await using var fixture = await ControllerFixture.StartAsync(new DeferralOptions { Enabled = true, DryRunNamespaces = ["ml"] }, ledger, FakeEnergyMeter.Always(Energy));
+        var key = await AddDryRunJobAsync(fixture, "trial");
+        fixture.Server.SetJobStatus(key.Namespace, key.Name, status => status.StartTime = T0.AddMinutes(1).UtcDateTime);
+
+        await fixture.Controller.ReconcileAsync(key, CancellationToken.None);
+
+        Assert.Empty(ledger.RunStarts);
+        Assert.Empty(ledger.Completions);
+    }
+
+    [Fact]
+    public void RecentUids_BeyondItsCapacity_ForgetsTheOldest()
+    {
+        var uids = new RecentUids(2);
+
+        Assert.True(uids.Add("a"));
+        Assert.False(uids.Add("a"));
+        Assert.True(uids.Add("b"));
+        Assert.True(uids.Add("c"));
+
+        Assert.Equal(2, uids.Count);
+        Assert.True(uids.Add("a"));
+        Assert.False(uids.Add("c"));
+    }
+
+    // A Job in a dry-run namespace, created at T0, given its dry-run plan.
+    private static async Task<JobKey> AddDryRunJobAsync(ControllerFixture fixture, string name)
+    {
+        fixture.Forecast("DE", h => h == 10 ? 100 : 400);
+        fixture.Forecast("FR", _ => 500);
+        var job = TestJobs.Job("ml", name, suspend: false, new Dictionary<string, string>
+        {
+            [Scheduler.Core.Annotations.CarbonAnnotations.Deadline] = "2026-11-24T18:00:00Z",
+            [Scheduler.Core.Annotations.CarbonAnnotations.Duration] = "1h",
+        });
+        job.Metadata.CreationTimestamp = T0.UtcDateTime;
+        fixture.Server.AddJob(job);
+        var key = new JobKey("ml", name);
+        Assert.IsType<DeferralAction.RecordDryRun>(await fixture.Controller.ReconcileAsync(key, CancellationToken.None));
+        return key;
+    }
+
     // A Job held at T0 and released at T0 + 1 h into DE (the only zone with a forecast is cleanest then).
     private static async Task<JobKey> RunAsync(ControllerFixture fixture, string name)
     {

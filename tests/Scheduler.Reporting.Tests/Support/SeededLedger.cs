@@ -15,6 +15,9 @@ namespace Scheduler.Reporting.Tests.Support;
 /// </list>
 /// In all: 3 of 4 Jobs accounted for, 5 kWh, baseline 1700 g, emitted 700 g, holding 175 g, saved 825 g
 /// (48.5 %), 800 g by timing and 200 g by location.
+/// With <c>dryRun</c>, a fifth: dry/report, in dry run (not held), A or B, submitted 00:00, planned for 02:00 in B, ran
+/// at once 00:00-02:00 in A on 2 kWh: emitted 700 g against a baseline of the same 700 g; held as planned, 02:00-04:00
+/// in B at 50, it would have emitted 100 g: it would have saved 600 g.
 /// </summary>
 internal static class SeededLedger
 {
@@ -24,7 +27,7 @@ internal static class SeededLedger
 
     public static readonly double[] ZoneB = [500, 500, 50, 50, .. Enumerable.Repeat(300.0, 20)];
 
-    public static async Task<ILedger> CreateAsync()
+    public static async Task<ILedger> CreateAsync(bool dryRun = false)
     {
         var ledger = new InMemoryLedger();
         var none = CancellationToken.None;
@@ -49,6 +52,14 @@ internal static class SeededLedger
         await ledger.RecordCompletionAsync(new LedgerCompletion("uid-c", Day.AddHours(2), "completed", new JobEnergy(3_600_000, 0, EnergySource.Estimated), null, null), none);
 
         await Submit(ledger, "uid-d", "etl", "pending", null, Day.AddHours(5), ["A"]);
+        if (dryRun)
+        {
+            await Submit(ledger, "uid-e", "dry", "report", null, Day, ["A", "B"], deferred: false);
+            await ledger.RecordPlanAsync(new LedgerPlan("uid-e", Day, Day.AddHours(2), "B", Day.AddHours(10), 50, 350, "would hold until 02:00 in B"), none);
+            await ledger.RecordRunStartAsync("uid-e", Day, "A", "a-3", none);
+            await ledger.RecordCompletionAsync(new LedgerCompletion("uid-e", Day.AddHours(2), "completed", new JobEnergy(7_200_000, 0, EnergySource.Measured), null, null), none);
+        }
+
         return ledger;
     }
 

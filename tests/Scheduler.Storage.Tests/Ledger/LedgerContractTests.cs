@@ -55,6 +55,8 @@ public abstract class LedgerContractTests : IAsyncLifetime
         Assert.Null(entry.Completed);
         Assert.Null(entry.Outcome);
         Assert.Null(entry.PlannedIntensity);
+        Assert.Null(entry.PlannedStart);
+        Assert.Null(entry.PlannedZone);
     }
 
     [Fact]
@@ -382,6 +384,30 @@ public abstract class LedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PlannedStartAndZone_AreTheLastPlans()
+    {
+        await Ledger.RecordSubmissionAsync(Submission("u1"), None);
+        await Ledger.RecordSubmissionAsync(Submission("u2", name: "other"), None);
+        await Ledger.RecordPlanAsync(Plan("u1", T0.AddHours(2), 200) with { Zone = "FR" }, None);
+        await Ledger.RecordPlanAsync(Plan("u1", T0.AddHours(1), 300), None);
+        await Ledger.RecordPlanAsync(Plan("u2", T0.AddHours(1), 300), None);
+        await Ledger.RecordPlanAsync(Plan("u2", T0.AddHours(2), null) with { Zone = null }, None);
+
+        var entries = await ReadAllAsync();
+        var found = await Ledger.FindEntryAsync("ml", "other", None);
+
+        var first = entries.Single(e => e.Uid == "u1");
+        Assert.Equal(T0.AddHours(3), first.PlannedStart);
+        Assert.Equal("FR", first.PlannedZone);
+        var second = entries.Single(e => e.Uid == "u2");
+        Assert.Equal(T0.AddHours(3), second.PlannedStart);
+        Assert.Null(second.PlannedZone);
+        Assert.NotNull(found);
+        Assert.Equal(T0.AddHours(3), found.PlannedStart);
+        Assert.Null(found.PlannedZone);
+    }
+
+    [Fact]
     public async Task FindEntryAsync_NameReused_TheLatestSubmitted()
     {
         await Ledger.RecordSubmissionAsync(Submission("old", ns: "ml", name: "train", submitted: T0), None);
@@ -398,6 +424,8 @@ public abstract class LedgerContractTests : IAsyncLifetime
         Assert.Equal("new", found.Uid);
         Assert.Equal([new RecordedRun(T0.AddDays(1), T0.AddDays(1).AddHours(1), "DE", "node-a")], found.Runs);
         Assert.Equal(123, found.PlannedIntensity);
+        Assert.Equal(T0.AddDays(1).AddHours(1), found.PlannedStart);
+        Assert.Equal("DE", found.PlannedZone);
         Assert.Equal("completed", found.Outcome);
         Assert.Null(await Ledger.FindEntryAsync("ml", "nothing", None));
         Assert.Null(await Ledger.FindEntryAsync("other", "train", None));

@@ -26,9 +26,19 @@ public static class ExtenderApp
         }
 
         builder.Services.AddCarbonScheduler(builder.Configuration);
+        var clientCertificates = !string.IsNullOrWhiteSpace(builder.Configuration[$"{TlsOptions.SectionName}:{nameof(TlsOptions.ClientCaFile)}"]);
+        if (clientCertificates)
+        {
+            builder.Services.AddSingleton<ClientCertificateAuthorities>();
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (clientCertificates)
+        {
+            app.UseMiddleware<ClientCertificateGate>();
+        }
 
         // The deferral metrics listen to the controller's decisions, so they exist from the start (when the controller runs).
         _ = app.Services.GetService<DeferralMetrics>();

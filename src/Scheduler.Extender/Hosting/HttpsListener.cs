@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,8 +29,24 @@ internal static class HttpsListener
         builder.Services.AddSingleton<ServerCertificateFiles>();
 
         // A selector, so the certificate is read lazily (after the settings are validated) and follows renewals.
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<ServerCertificateFiles>((kestrel, certificates) =>
-            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => certificates.Current));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<ServerCertificateFiles, IServiceProvider>((kestrel, certificates, services) =>
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificateSelector = (_, _) => certificates.Current;
+                if (tls.ClientCertificatesEnabled)
+                {
+                    // Asked for, not required: the API server calls the webhook on this port without one. The chain is
+                    // checked against Tls:ClientCaFile only, and ClientCertificateGate refuses the protected paths
+                    // without a trusted one; a TLS failure here would only hide the reason from the caller.
+                    var authorities = services.GetRequiredService<ClientCertificateAuthorities>();
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.ClientCertificateValidation = (certificate, chain, _) =>
+                    {
+                        authorities.Check(certificate, chain);
+                        return true;
+                    };
+                }
+            }));
     }
 
     /// <summary>

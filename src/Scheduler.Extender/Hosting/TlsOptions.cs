@@ -25,6 +25,29 @@ public sealed class TlsOptions
     /// <summary>The HTTPS port. Default 8443; 0 picks a free port (for tests).</summary>
     public int Port { get; set; } = DefaultPort;
 
+    /// <summary>
+    /// A PEM bundle of the CA(s) that sign client certificates, e.g. <c>ca.crt</c> of the mounted Secret. When set,
+    /// the HTTPS listener asks clients for a certificate, and the paths of <see cref="RequireClientCertificateFor"/>
+    /// answer only requests that present one issued by these CAs.
+    /// </summary>
+    public string? ClientCaFile { get; set; }
+
+    /// <summary>
+    /// The paths (and the paths below them) that need a client certificate when <see cref="ClientCaFile"/> is set;
+    /// <see langword="null"/> for <see cref="DefaultClientCertificatePaths"/>. The admission webhook is left open by
+    /// default: the API server presents no client certificate unless configured to.
+    /// </summary>
+    public string[]? RequireClientCertificateFor { get; set; }
+
+    /// <summary>The extender verbs, which kube-scheduler calls with its client certificate.</summary>
+    public static IReadOnlyList<string> DefaultClientCertificatePaths { get; } = ["/filter", "/prioritize"];
+
+    /// <summary>Whether client certificates are checked (a CA file is set).</summary>
+    public bool ClientCertificatesEnabled => !string.IsNullOrWhiteSpace(ClientCaFile);
+
+    /// <summary>The paths that need a client certificate: the configured ones, else the default.</summary>
+    public IReadOnlyList<string> ClientCertificatePaths => RequireClientCertificateFor ?? DefaultClientCertificatePaths;
+
     /// <summary>Whether HTTPS is configured (both files set).</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(CertificateFile) && !string.IsNullOrWhiteSpace(KeyFile);
 
@@ -37,6 +60,7 @@ public sealed class TlsOptions
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Tls:Port is {Port}; it must be between 1 and 65535 (or 0 for any free port)."));
         }
 
+        ValidateClientCertificates(errors);
         var hasCertificate = !string.IsNullOrWhiteSpace(CertificateFile);
         var hasKey = !string.IsNullOrWhiteSpace(KeyFile);
         if (hasCertificate != hasKey)
@@ -71,6 +95,40 @@ public sealed class TlsOptions
         }
 
         return errors;
+    }
+
+    private void ValidateClientCertificates(List<string> errors)
+    {
+        if (RequireClientCertificateFor is { } paths)
+        {
+            foreach (var path in paths.Where(p => string.IsNullOrWhiteSpace(p) || !p.StartsWith('/')))
+            {
+                errors.Add($"Tls:RequireClientCertificateFor holds '{path}'; each entry must be a path starting with '/', e.g. /filter.");
+            }
+        }
+
+        if (!ClientCertificatesEnabled)
+        {
+            return;
+        }
+
+        if (!Enabled)
+        {
+            errors.Add("Tls:ClientCaFile is set, but client certificates need the HTTPS listener: set Tls:CertificateFile and Tls:KeyFile too.");
+        }
+
+        if (!File.Exists(ClientCaFile))
+        {
+            errors.Add($"Tls:ClientCaFile '{ClientCaFile}' does not exist.");
+            return;
+        }
+
+        var (authorities, error) = ClientCertificateAuthorities.Load(ClientCaFile!);
+        ClientCertificateAuthorities.DisposeAll(authorities);
+        if (error is not null)
+        {
+            errors.Add(error);
+        }
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ internal sealed class SchedulerMetrics
     private readonly Histogram _scores;
     private readonly Counter _faults;
     private readonly Counter _filteredNodes;
+    private readonly Counter _rejected;
 
     // One child per power source, indexed by the enum, so counting a scored node never allocates.
     private readonly Counter.Child[] _scoredByPower;
@@ -54,6 +55,10 @@ internal sealed class SchedulerMetrics
             "carbon_extender_filtered_nodes_total",
             "Nodes removed by a pod's max-intensity, by grid zone.",
             new CounterConfiguration { LabelNames = ["zone"] });
+        _rejected = factory.CreateCounter(
+            "carbon_extender_rejected_requests_total",
+            "Requests refused before reaching an endpoint, by reason (client_certificate_missing, client_certificate_untrusted).",
+            new CounterConfiguration { LabelNames = ["reason"] });
         var intensity = factory.CreateGauge(
             "carbon_zone_intensity_grams_per_kwh",
             "Current carbon intensity of each grid zone in gCO2eq/kWh, from its newest forecast.",
@@ -214,6 +219,8 @@ internal sealed class SchedulerMetrics
     }
 
     public void RecordFault(string verb) => _faults.WithLabels(verb).Inc();
+
+    public void RecordRejected(string reason) => _rejected.WithLabels(reason).Inc();
 
     public void RecordFiltered(string zone) => _filteredNodes.WithLabels(zone).Inc();
 

@@ -105,7 +105,7 @@ public class ExtenderDeploymentTests
 
         Assert.Equal(container.Ports.Single(p => p.Name == "https").ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), container.Env("Tls__Port"));
         Assert.Equal(TlsOptions.DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture), container.Env("Tls__Port"));
-        foreach (var (variable, key) in new[] { ("Tls__CertificateFile", "tls.crt"), ("Tls__KeyFile", "tls.key") })
+        foreach (var (variable, key) in new[] { ("Tls__CertificateFile", "tls.crt"), ("Tls__KeyFile", "tls.key"), ("Tls__ClientCaFile", "ca.crt") })
         {
             var file = container.Env(variable) ?? throw new InvalidOperationException($"{variable} is not set.");
             var (mount, volume) = Extender.MountOf(container, file);

@@ -51,9 +51,18 @@ public sealed class TestCertificate : IDisposable
     }
 
     /// <summary>An HTTPS client whose only trust anchor is this certificate (no system roots, name checked).</summary>
-    public HttpClient Client(Uri address)
+    public HttpClient Client(Uri address) => Client(address, clientCertificate: null);
+
+    /// <summary>The same client, presenting <paramref name="clientCertificate"/> when the server asks for one.</summary>
+    public HttpClient Client(Uri address, X509Certificate2? clientCertificate)
     {
         var handler = new SocketsHttpHandler();
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
+        }
+
         handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
         {
             TrustMode = X509ChainTrustMode.CustomRootTrust,

@@ -230,10 +230,17 @@ internal sealed class DeferralScenario : IAsyncDisposable
         await using var command = new NpgsqlCommand("SELECT trigger_name FROM qrtz_triggers WHERE trigger_group = @group ORDER BY trigger_name", connection);
         command.Parameters.AddWithValue("group", QuartzWakeUps.Group);
         var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        try
         {
-            names.Add(reader.GetString(0));
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The service applies the migrations in the background after it starts: until then nothing is stored.
         }
 
         return names;

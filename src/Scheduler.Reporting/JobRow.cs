@@ -35,7 +35,7 @@ internal static class JobRow
             string.Join(' ', entry.Runs.Select(r => r.Zone).Distinct(StringComparer.Ordinal)),
             ReportNumbers.Number(entry.RunTime.TotalHours, 4),
             ReportNumbers.Number(kwh, 4),
-            entry.Energy is { } energy ? (energy.Source == EnergySource.Measured ? "measured" : "estimated") : string.Empty,
+            entry.Energy is { } energy ? SourceName(energy.Source) : string.Empty,
             accounted ? ReportNumbers.Number(job.EmittedGrams) : string.Empty,
             accounted ? ReportNumbers.Number(job.BaselineGrams) : string.Empty,
             accounted ? ReportNumbers.Number(job.SavedGrams) : string.Empty,
@@ -51,6 +51,9 @@ internal static class JobRow
             accounted ? ReportNumbers.Number(job.DryRunSavedGrams) : string.Empty,
         ];
     }
+
+    /// <summary>How the reports name where a Job's energy came from.</summary>
+    public static string SourceName(EnergySource source) => source == EnergySource.Measured ? "measured" : "estimated";
 
     public static string Status(AccountingStatus status) => status switch
     {

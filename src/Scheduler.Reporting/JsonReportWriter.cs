@@ -135,7 +135,7 @@ public sealed class JsonReportWriter : ISavingsReportWriter, IAsyncDisposable
             _json.WriteNumber("energyKwh", Math.Round(energy.Kwh, 6));
             _json.WriteNumber("cpuKwh", Math.Round(energy.CpuJoules / JobEnergy.JoulesPerKwh, 6));
             _json.WriteNumber("gpuKwh", Math.Round(energy.GpuJoules / JobEnergy.JoulesPerKwh, 6));
-            _json.WriteString("energySource", energy.Source == EnergySource.Measured ? "measured" : "estimated");
+            _json.WriteString("energySource", JobRow.SourceName(energy.Source));
         }
 
         if (accounted)

@@ -1,6 +1,4 @@
-using System.Net;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Scheduler.Core.Deferral;
 using Scheduler.Kubernetes.Ledger;
@@ -17,17 +15,8 @@ internal sealed class JobAdapter(IKubernetes client, JobWatcher? watched, Deferr
     public V1Job? TakeGone(JobKey key) => watched?.TakeGone(key);
 
     /// <inheritdoc />
-    public async Task<V1Job?> ReadAsync(JobKey key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.BatchV1.ReadNamespacedJobAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1Job?> ReadAsync(JobKey key, CancellationToken cancellationToken) =>
+        NotFound.AsNullAsync(() => client.BatchV1.ReadNamespacedJobAsync(key.Name, key.Namespace, cancellationToken: cancellationToken));
 
     /// <inheritdoc />
     public Task PatchAsync(JobKey key, V1Patch patch, CancellationToken cancellationToken) =>

@@ -1,6 +1,4 @@
-using System.Net;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Scheduler.Core.Deferral;
 using Scheduler.Kubernetes.Ledger;
@@ -20,17 +18,8 @@ internal sealed class PodAdapter(IKubernetes client, PodWatcher? watched, Deferr
     public V1Pod? TakeGone(JobKey key) => watched?.TakeGone(key);
 
     /// <inheritdoc />
-    public async Task<V1Pod?> ReadAsync(JobKey key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.CoreV1.ReadNamespacedPodAsync(key.Name, key.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1Pod?> ReadAsync(JobKey key, CancellationToken cancellationToken) =>
+        NotFound.AsNullAsync(() => client.CoreV1.ReadNamespacedPodAsync(key.Name, key.Namespace, cancellationToken: cancellationToken));
 
     /// <inheritdoc />
     public Task PatchAsync(JobKey key, V1Patch patch, CancellationToken cancellationToken) =>

@@ -263,6 +263,7 @@ public sealed class JsonReportWriter : ISavingsReportWriter, IAsyncDisposable
         _json.WriteNumber("spatialSavedGrams", Math.Round(totals.SpatialSavedGrams, 3));
         _json.WriteNumber("holdingGrams", Math.Round(totals.HoldingGrams, 3));
         _json.WriteNumber("embodiedGrams", Math.Round(totals.EmbodiedGrams, 3));
+        _json.WriteNumber("placedJobs", totals.PlacedJobs);
         if (totals.DryRunJobs > 0)
         {
             _json.WriteNumber("dryRunJobs", totals.DryRunJobs);

@@ -13,7 +13,7 @@ public static class AccountingAssumptions
         List<string> lines =
         [
             "Intensities are the recorded actual (historical) carbon intensities of each grid zone, in gCO2eq/kWh, location-based; forecasts are used only to decide, never to account.",
-            "Baseline: the same energy, run in one piece from the Job's submission, in the baseline zone: the zone among those the Job could run in that was cleanest over that time, so that a saving from moving a Job is never overstated.",
+            "Baseline of a held Job: the same energy, run in one piece from the Job's submission, in the baseline zone: the zone among those the Job could run in that was cleanest over that time, so that a saving from moving a Job is never overstated.",
             "A Job's energy is spread over its runs in proportion to their length (constant power).",
             "The saving splits into a temporal part (the baseline against the Job's actual run times in the baseline zone) and a spatial part (those run times in the baseline zone against the zones it ran in); the two add up to the gross saving.",
             "Energy spent holding a Job (for example GPUs kept idle for it) is charged against its saving where it was measured; where it was not, none is charged. A Job held with spec.suspend or an admission gate has no pods while it waits, so nothing is reserved for it.",
@@ -21,6 +21,11 @@ public static class AccountingAssumptions
             "Energy is the CPU and GPU energy Kepler measured for the Job's pods; data-centre overhead (PUE), memory outside the CPU package, storage and network are not included.",
             "A Job counts in the period it completed in; Jobs not yet complete, or without recorded intensities for their runs, are counted but claim nothing.",
         ];
+
+        if (total.PlacedJobs > 0)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{total.PlacedJobs} of {total.Accounted} accounted Jobs were only placed by the extender, never held: they ran when they would have run anyway, so their baseline is the same runs in the zone a scheduler blind to carbon would be expected to choose (the candidate zones' intensities weighted by how many nodes in each could run the Job, counted when it finished), and their saving is all spatial."));
+        }
 
         if (total.EstimatedEnergy > 0)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Scheduler.Core.Intensity;
 
 namespace Scheduler.Core.Accounting;
@@ -9,7 +10,9 @@ namespace Scheduler.Core.Accounting;
 /// zone that was cleanest over that time, so that a saving from moving the Job is never overstated.
 /// The saving splits into a temporal part (the baseline against the actual runs' times in the baseline
 /// zone) and a spatial part (those times in the baseline zone against the zones the runs used); the
-/// two add up to the gross saving, and measured holding energy is charged against it.
+/// two add up to the gross saving, and measured holding energy is charged against it. A Job the extender only placed
+/// (<see cref="LedgerEntry.IsPlacedOnly"/>) ran when it would have run anyway: its baseline is the same runs in the zone
+/// a scheduler blind to carbon would be expected to have chosen, and its saving is all spatial.
 /// </summary>
 public static class EmissionsAccountant
 {
@@ -61,6 +64,11 @@ public static class EmissionsAccountant
                 entry.EmbodiedGrams,
                 coverage.Smallest,
                 DryRunWouldHaveSaved(kwh, emitted, planSeries, entry.PlannedStart!.Value, runTime));
+        }
+
+        if (entry.IsPlacedOnly)
+        {
+            return AccountPlaced(entry, actuals, kwh, runTime, emitted, coverage);
         }
 
         var baselineEnd = entry.Submitted + runTime;
@@ -128,6 +136,70 @@ public static class EmissionsAccountant
 
         return emittedGrams - (kwh * planned);
     }
+
+    // Each run's expected intensity had a carbon-blind scheduler placed it: the mean of the candidate zones' recorded
+    // intensities over the run, weighted by how many nodes in each could run the Job (each node equally likely).
+    private static JobEmissions AccountPlaced(LedgerEntry entry, IReadOnlyDictionary<string, IntensitySeries> actuals, double kwh, TimeSpan runTime, double emitted, Coverage coverage)
+    {
+        var weights = PlacementWeights(entry);
+        var baseline = 0.0;
+        foreach (var run in entry.Runs)
+        {
+            var expected = 0.0;
+            foreach (var (zone, weight) in weights)
+            {
+                if (coverage.Mean(actuals, zone, run.Start, run.End) is not { } intensity)
+                {
+                    return JobEmissions.NotAccounted(entry, AccountingStatus.NoIntensity);
+                }
+
+                expected += weight * intensity;
+            }
+
+            baseline += Share(kwh, run.Length, runTime) * expected;
+        }
+
+        return new JobEmissions(
+            entry,
+            AccountingStatus.Accounted,
+            WeightsLabel(weights),
+            emitted,
+            baseline,
+            0,
+            baseline - emitted,
+            0,
+            entry.EmbodiedGrams,
+            coverage.Smallest);
+    }
+
+    /// <summary>
+    /// The share of a carbon-blind placement each zone would be expected to get: its candidate nodes over all candidate
+    /// nodes; equal shares when the nodes were not counted; the zones it ran in when no candidates were recorded.
+    /// </summary>
+    /// <param name="entry">A Job.</param>
+    public static IReadOnlyList<(string Zone, double Share)> PlacementWeights(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.CandidateZones.Count == 0)
+        {
+            var ran = entry.Runs.Select(r => r.Zone).Distinct(StringComparer.Ordinal).ToList();
+            return [.. ran.Select(zone => (zone, 1.0 / ran.Count))];
+        }
+
+        var counts = entry.CandidateNodeCounts is { } known && known.Count == entry.CandidateZones.Count && known.All(c => c >= 0) && known.Sum() > 0
+            ? known
+            : null;
+        var total = counts?.Sum() ?? entry.CandidateZones.Count;
+        return [.. entry.CandidateZones
+            .Select((zone, i) => (zone, Share: (counts?[i] ?? 1) / (double)total))
+            .Where(w => w.Share > 0)];
+    }
+
+    // One zone by its name; several as their shares, e.g. "DE 60%, FR 40%".
+    private static string WeightsLabel(IReadOnlyList<(string Zone, double Share)> weights) =>
+        weights.Count == 1
+            ? weights[0].Zone
+            : string.Join(", ", weights.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Zone} {100 * w.Share:0.#}%")));
 
     // The candidate zone with the lowest recorded mean over the baseline run; the zones the Job ran in
     // when no candidates were recorded.

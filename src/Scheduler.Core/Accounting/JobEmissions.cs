@@ -7,7 +7,10 @@ namespace Scheduler.Core.Accounting;
 /// </summary>
 /// <param name="Entry">The ledger entry accounted for.</param>
 /// <param name="Status">Whether it could be accounted for.</param>
-/// <param name="BaselineZone">The zone it is compared against: the cleanest of its candidate zones at submission.</param>
+/// <param name="BaselineZone">
+/// The zone it is compared against: the cleanest of its candidate zones at submission; for a Job the extender only
+/// placed, the candidate zones with their expected shares of a carbon-blind placement (e.g. <c>DE 60%, FR 40%</c>).
+/// </param>
 /// <param name="EmittedGrams">What its runs emitted, where and when they ran.</param>
 /// <param name="BaselineGrams">What the same energy would have emitted run at submission, in one piece, in the baseline zone.</param>
 /// <param name="TemporalSavedGrams">The part of the saving due to when it ran: the baseline against its actual runs in the baseline zone.</param>

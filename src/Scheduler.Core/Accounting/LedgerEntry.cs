@@ -22,6 +22,7 @@ namespace Scheduler.Core.Accounting;
 /// <param name="PlannedIntensity">The forecast mean over its runs in the last plan, gCO2eq/kWh, when it was planned.</param>
 /// <param name="PlannedStart">The start of its last plan, when it was planned (for a dry-run Job, the plan it would have had).</param>
 /// <param name="PlannedZone">The zone of its last plan, when it was planned and the plan chose one.</param>
+/// <param name="CandidateNodeCounts">How many nodes of each candidate zone could run it, in the order of <paramref name="CandidateZones"/>, when counted.</param>
 public sealed record LedgerEntry(
     string Uid,
     string Namespace,
@@ -40,13 +41,20 @@ public sealed record LedgerEntry(
     string? Outcome = null,
     double? PlannedIntensity = null,
     DateTimeOffset? PlannedStart = null,
-    string? PlannedZone = null)
+    string? PlannedZone = null,
+    IReadOnlyList<int>? CandidateNodeCounts = null)
 {
     /// <summary>
     /// Whether it is a dry-run Job: planned, but not held (<see cref="Deferred"/> is <c>false</c>, and it has a
     /// <see cref="PlannedStart"/>). It is accounted as it ran, with what the plan would have saved beside it.
     /// </summary>
     public bool IsDryRun => !Deferred && PlannedStart is not null;
+
+    /// <summary>
+    /// Whether the extender only placed it: never held, never planned. Its baseline is the same runs in the zone a
+    /// scheduler blind to carbon would be expected to have chosen.
+    /// </summary>
+    public bool IsPlacedOnly => !Deferred && PlannedStart is null;
 
     /// <summary>How long it ran in all.</summary>
     public TimeSpan RunTime => Runs.Aggregate(TimeSpan.Zero, (total, run) => total + run.Length);

@@ -11,6 +11,10 @@ namespace Scheduler.Core.Accounting;
 /// <param name="ExpectedDuration">The run time it declared (or the default).</param>
 /// <param name="CandidateZones">The zones it could run in.</param>
 /// <param name="Deferred">Whether the deferral controller holds it (otherwise it is only placed by the extender).</param>
+/// <param name="CandidateNodeCounts">
+/// How many nodes of each candidate zone (in the order of <paramref name="CandidateZones"/>) could run it when it was
+/// recorded; <c>null</c> when not counted. It weighs the baseline of a Job the extender only placed.
+/// </param>
 public sealed record LedgerSubmission(
     string Uid,
     string Kind,
@@ -21,4 +25,5 @@ public sealed record LedgerSubmission(
     DateTimeOffset? Deadline,
     TimeSpan ExpectedDuration,
     IReadOnlyList<string> CandidateZones,
-    bool Deferred);
+    bool Deferred,
+    IReadOnlyList<int>? CandidateNodeCounts = null);

@@ -36,6 +36,9 @@ public sealed class SavingsTotals
     /// <summary>Their embodied share, summed over the Jobs for which it is known.</summary>
     public double EmbodiedGrams { get; private set; }
 
+    /// <summary>The accounted Jobs the extender only placed (never held), whose saving is all spatial.</summary>
+    public int PlacedJobs { get; private set; }
+
     /// <summary>The accounted dry-run Jobs (planned, never held) for which a would-have-saved figure is known.</summary>
     public int DryRunJobs { get; private set; }
 
@@ -67,6 +70,7 @@ public sealed class SavingsTotals
         SpatialSavedGrams += job.SpatialSavedGrams;
         HoldingGrams += job.HoldingGrams;
         EmbodiedGrams += job.EmbodiedGrams ?? 0;
+        PlacedJobs += job.Entry.IsPlacedOnly ? 1 : 0;
         if (job.DryRunSavedGrams is { } wouldHaveSaved)
         {
             DryRunJobs++;

@@ -8,7 +8,14 @@ namespace Scheduler.Core.Deferral;
 public static class CandidateZones
 {
     /// <summary>The zones of the nodes (labels, allocatable GPUs, grid zone) that admit <paramref name="needs"/>.</summary>
-    public static IReadOnlyList<string> Of(PlacementNeeds needs, IEnumerable<(IReadOnlyDictionary<string, string> Labels, double Gpus, string? Zone)> nodes)
+    public static IReadOnlyList<string> Of(PlacementNeeds needs, IEnumerable<(IReadOnlyDictionary<string, string> Labels, double Gpus, string? Zone)> nodes) =>
+        [.. Counted(needs, nodes).Select(c => c.Zone)];
+
+    /// <summary>
+    /// The zones of the nodes that admit <paramref name="needs"/>, each with how many of its nodes do, in the order of
+    /// <see cref="Of"/>.
+    /// </summary>
+    public static IReadOnlyList<(string Zone, int Nodes)> Counted(PlacementNeeds needs, IEnumerable<(IReadOnlyDictionary<string, string> Labels, double Gpus, string? Zone)> nodes)
     {
         ArgumentNullException.ThrowIfNull(needs);
         ArgumentNullException.ThrowIfNull(nodes);
@@ -23,6 +30,6 @@ public static class CandidateZones
             counts[zone] = counts.GetValueOrDefault(zone) + 1;
         }
 
-        return [.. counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Key)];
+        return [.. counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value))];
     }
 }

@@ -78,6 +78,29 @@ public sealed partial class DeferralController(
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _ledger?.DisposeAsync() ?? ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Records a finished Job without carbon annotations into the carbon ledger as placed by the extender, when its pods
+    /// asked for a scheduler that calls the extender (<see cref="DeferralOptions.LedgerSchedulerNamesInForce"/>) and
+    /// <see cref="DeferralOptions.LedgerPlacedJobs"/> is on: its candidate zones, counted over the nodes known now, weigh
+    /// its baseline. Once per Job (see <see cref="DeferralLedger.PlacedFinished"/>); without a ledger, nothing.
+    /// </summary>
+    /// <returns>Whether its completion was queued.</returns>
+    public bool RecordPlacedJob(V1Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var settings = options.Value;
+        if (_ledger is null || !settings.LedgerPlacedJobs || job.HasCarbonAnnotations()
+            || !settings.LedgerSchedulerNamesInForce.Contains(job.SchedulerNameOf(), StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        var gpuResources = scoring.Value.GpuResources;
+        return _ledger.PlacedFinished(
+            job.ToLedgerSubject(),
+            () => CandidateZones.Counted(job.ToNeeds(gpuResources, []), nodes.Entries.Select(n => (n.Facts.Labels, Gpus(n.Facts, gpuResources), n.Description.Zone))));
+    }
+
     private async Task<DeferralAction?> ReconcileAsync<T>(IWorkloadAdapter<T> kind, JobKey key, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
+using k8s.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -127,6 +128,7 @@ public sealed partial class DeferralHost(
         var replanRequested = 0;
         void OnForecastIssued(object? sender, string zone) => Interlocked.Exchange(ref replanRequested, 1);
         intensity.ForecastIssued += OnForecastIssued;
+        watcher.UntrackedJobFinished += OnUntrackedJobFinished;
         try
         {
             var podsWatched = pods is not null && options.Value.Pods ? pods : null;
@@ -160,6 +162,20 @@ public sealed partial class DeferralHost(
         finally
         {
             intensity.ForecastIssued -= OnForecastIssued;
+            watcher.UntrackedJobFinished -= OnUntrackedJobFinished;
+        }
+    }
+
+    // On the watch's thread: a failure is logged, never allowed to stop the watch.
+    private void OnUntrackedJobFinished(object? sender, V1Job job)
+    {
+        try
+        {
+            controller.RecordPlacedJob(job);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPlacedJobFailed(logger, e, job.Metadata?.NamespaceProperty, job.Metadata?.Name);
         }
     }
 
@@ -177,6 +193,9 @@ public sealed partial class DeferralHost(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deciding on {Kind} {Key} failed; trying again later")]
     private static partial void LogDecisionFailed(ILogger logger, Exception exception, WorkloadKind kind, JobKey key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the finished Job {Namespace}/{Name} into the carbon ledger failed")]
+    private static partial void LogPlacedJobFailed(ILogger logger, Exception exception, string? @namespace, string? name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} leads the deferral controller")]
     private static partial void LogLeading(ILogger logger, string identity);

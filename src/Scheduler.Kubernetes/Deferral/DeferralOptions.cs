@@ -78,6 +78,28 @@ public sealed partial class DeferralOptions
     /// </summary>
     public int LedgerHorizonHours { get; set; } = 24;
 
+    /// <summary>
+    /// <c>true</c> (the default) to record into the carbon ledger the Jobs the extender placed without holding them:
+    /// once such a Job has finished, its run and its energy, as for a dry-run Job, within <see cref="LedgerHorizonHours"/>.
+    /// A Job counts as placed by the extender when it has no carbon annotations and its pod template names one of
+    /// <see cref="LedgerSchedulerNamesInForce"/>.
+    /// </summary>
+    public bool LedgerPlacedJobs { get; set; } = true;
+
+    /// <summary>
+    /// The <c>schedulerName</c>s of the schedulers that call the extender. Empty (the default):
+    /// <see cref="DefaultLedgerSchedulerNames"/>. With the extender configured in the default scheduler, list
+    /// <c>default-scheduler</c> (<c>Deferral__LedgerSchedulerNames__0=default-scheduler</c>); a configured list replaces
+    /// the default.
+    /// </summary>
+    public List<string> LedgerSchedulerNames { get; set; } = [];
+
+    /// <summary>The scheduler names in force when <see cref="LedgerSchedulerNames"/> is empty: the profile <c>carbon-aware</c>.</summary>
+    public static IReadOnlyList<string> DefaultLedgerSchedulerNames { get; } = ["carbon-aware"];
+
+    /// <summary>The scheduler names in force: <see cref="LedgerSchedulerNames"/>, or <see cref="DefaultLedgerSchedulerNames"/> when it is empty.</summary>
+    public IReadOnlyList<string> LedgerSchedulerNamesInForce => LedgerSchedulerNames.Count > 0 ? LedgerSchedulerNames : DefaultLedgerSchedulerNames;
+
     /// <summary>The team labels read when <see cref="TeamLabels"/> is empty: <c>carbon-aware.io/team</c>, then <c>team</c>.</summary>
     public static IReadOnlyList<string> DefaultTeamLabels { get; } = ["carbon-aware.io/team", "team"];
 
@@ -166,6 +188,14 @@ public sealed partial class DeferralOptions
             if (label is null || !LabelKey().IsMatch(label))
             {
                 errors.Add($"Deferral:TeamLabels has '{label}', which is not a label key (an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'); list one label per entry (Deferral__TeamLabels__0, __1, ...).");
+            }
+        }
+
+        foreach (var name in LedgerSchedulerNames)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Trim() != name)
+            {
+                errors.Add($"Deferral:LedgerSchedulerNames has '{name}', which is not a scheduler name; list one name per entry (Deferral__LedgerSchedulerNames__0, __1, ...).");
             }
         }
 

@@ -49,13 +49,28 @@ public abstract class DeferralWatcher<T>(string kind, PendingJobs pending, IOpti
     /// <summary>Whether the controller acts on <paramref name="item"/>, so that it is kept and decided on.</summary>
     protected abstract bool Tracks(T item);
 
+    /// <summary>
+    /// Called, on the watch's thread, for each object seen (listed, added or changed) that the controller does not act
+    /// on; the default does nothing. Objects are not kept for it.
+    /// </summary>
+    protected virtual void Passed(T item)
+    {
+    }
+
     /// <inheritdoc />
     protected override void Replace(IReadOnlyList<T> items)
     {
         var fresh = new ConcurrentDictionary<JobKey, (T Item, DeferralState State)>();
-        foreach (var item in items.Where(Tracks))
+        foreach (var item in items)
         {
-            fresh[KeyOf(item)] = (item, StateOf(item));
+            if (Tracks(item))
+            {
+                fresh[KeyOf(item)] = (item, StateOf(item));
+            }
+            else
+            {
+                Passed(item);
+            }
         }
 
         // Objects that went while no watch was open are decided on too: the controller finds them gone and forgets them.
@@ -82,9 +97,14 @@ public abstract class DeferralWatcher<T>(string kind, PendingJobs pending, IOpti
             _items[key] = (item, StateOf(item));
             pending.Enqueue(key);
         }
-        else if (_items.TryRemove(key, out _))
+        else
         {
-            pending.Enqueue(key);
+            if (_items.TryRemove(key, out _))
+            {
+                pending.Enqueue(key);
+            }
+
+            Passed(item);
         }
     }
 

@@ -24,6 +24,17 @@ public static class V1JobConversion
         job?.Metadata?.Annotations is { } annotations
         && (annotations.ContainsKey(CarbonAnnotations.Deadline) || annotations.ContainsKey(CarbonAnnotations.MaxDelay) || annotations.ContainsKey(CarbonAnnotations.State));
 
+    /// <summary>Whether the Job has finished: its <c>Complete</c> or <c>Failed</c> condition is true.</summary>
+    public static bool IsFinished(this V1Job job) =>
+        job?.Status?.Conditions?.Any(c => c.Type is "Complete" or "Failed" && c.Status == "True") == true;
+
+    /// <summary>
+    /// The scheduler its pods ask for: the pod template's <c>schedulerName</c>, or <c>default-scheduler</c> (the API
+    /// server's default) when it names none.
+    /// </summary>
+    public static string SchedulerNameOf(this V1Job job) =>
+        job?.Spec?.Template?.Spec?.SchedulerName is { Length: > 0 } name ? name : "default-scheduler";
+
     /// <summary>The Job as the decision sees it.</summary>
     /// <param name="job">The Job.</param>
     /// <param name="dryRun">Whether its namespace is in dry run.</param>
@@ -35,7 +46,7 @@ public static class V1JobConversion
         var suspended = job.IsKueueManaged()
             ? HasGate(annotations.GetValueOrDefault(KueueKeys.AdmissionGatedBy), kueueGate)
             : job.Spec?.Suspend == true;
-        var finished = job.Status?.Conditions?.Any(c => c.Type is "Complete" or "Failed" && c.Status == "True") == true;
+        var finished = job.IsFinished();
         var created = job.Metadata?.CreationTimestamp is { } timestamp ? new DateTimeOffset(DateTime.SpecifyKind(timestamp, DateTimeKind.Utc)) : DateTimeOffset.MinValue;
         return new JobView(created, annotations, suspended, finished, dryRun);
     }

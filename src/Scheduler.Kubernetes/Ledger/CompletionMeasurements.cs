@@ -14,8 +14,8 @@ namespace Scheduler.Kubernetes.Ledger;
 /// the meter unreachable, or slower than <see cref="AttemptTimeout"/>) is tried again after 10 s, 30 s and 90 s; after
 /// <see cref="MaxAttempts"/>, or when the meter has no figure, or no pod of the Job is left to measure, the
 /// completion is recorded without its energy. On disposal, what is still queued or being measured is recorded
-/// without its energy. A dry-run Job's completion (<see cref="PendingCompletion.Run"/>) comes with its run, recorded
-/// just before it, in the zone of the node its first pod ran on (<see cref="DryRunRun.ZoneOf"/>).
+/// without its energy. The completion of a Job never held (<see cref="PendingCompletion.Run"/>) comes with its run,
+/// recorded just before it, in the zone of the node its first pod ran on (<see cref="UnheldRun.ZoneOf"/>).
 /// </summary>
 internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDisposable
 {
@@ -202,8 +202,8 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
         }
     }
 
-    // A dry-run Job's run: from its start to its completion (which ends it), where its first pod ran.
-    private void RecordRun(PendingCompletion completion, DryRunRun run, FinishedWorkload? workload)
+    // The run of a Job never held: from its start to its completion (which ends it), where its first pod ran.
+    private void RecordRun(PendingCompletion completion, UnheldRun run, FinishedWorkload? workload)
     {
         var first = workload?.Pods.Where(p => !string.IsNullOrEmpty(p.Node)).OrderBy(p => p.Started ?? DateTimeOffset.MaxValue).FirstOrDefault();
         var nodeZone = first?.Node is { } node ? _nodes?.Find(node)?.Zone : null;
@@ -218,7 +218,7 @@ internal sealed partial class CompletionMeasurements : IAsyncDisposable, IDispos
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No zone is known for the run of dry-run {Kind} {Namespace}/{Name} (no candidate zone, no known node): its run is not recorded in the carbon ledger")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No zone is known for the run of {Kind} {Namespace}/{Name}, never held (no candidate zone, no known node): its run is not recorded in the carbon ledger")]
     private static partial void LogNoRunZone(ILogger logger, WorkloadKind kind, string @namespace, string name);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} {Namespace}/{Name} finished with no pod left to measure; its completion is recorded without energy")]

@@ -24,8 +24,8 @@ namespace Scheduler.Kubernetes.Ledger;
 /// <item>a completion on <see cref="DeferralAction.Complete"/>, once its energy is measured
 /// (<see cref="CompletionMeasurements"/>), and for an object deleted while held, paused or running.</item>
 /// <item>for a dry-run Job, which the decision keeps once planned, its run and completion once it has finished
-/// (<see cref="DryRunFinished"/>): once per Job in this process, and only within
-/// <see cref="DeferralOptions.LedgerHorizonHours"/> of its completion.</item>
+/// (<see cref="DryRunFinished"/>); likewise for a Job the extender only placed (<see cref="PlacedFinished"/>): once per
+/// Job in this process, and only within <see cref="DeferralOptions.LedgerHorizonHours"/> of its completion.</item>
 /// </list>
 /// </summary>
 internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
@@ -37,7 +37,7 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly CompletionMeasurements? _measurements;
     private readonly TimeProvider _time;
-    private readonly RecentUids _dryRunsRecorded = new(MaxDryRunsRemembered);
+    private readonly RecentUids _unheldRecorded = new(MaxUnheldRemembered);
 
     /// <summary>Records into <paramref name="ledger"/>; completions with the energy <paramref name="meter"/> measures, when given.</summary>
     public DeferralLedger(IKubernetes client, IJobLedger ledger, IJobEnergyMeter? meter, INodeCache nodes, DeferralOptions options, IReadOnlyList<string> gpuResources, TimeSpan defaultDuration, TimeProvider time, ILogger logger)
@@ -51,8 +51,11 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
         _measurements = meter is null ? null : new CompletionMeasurements(client, ledger, meter, gpuResources, time, logger, nodes);
     }
 
-    /// <summary>How many dry-run Jobs whose completion was recorded are remembered, so as not to record (and measure) them again.</summary>
-    public const int MaxDryRunsRemembered = 100_000;
+    /// <summary>
+    /// How many Jobs never held (dry-run Jobs, and Jobs the extender only placed) whose completion was recorded are
+    /// remembered, so as not to record (and measure) them again.
+    /// </summary>
+    public const int MaxUnheldRemembered = 100_000;
 
     /// <summary>The completions waiting for their energy to be measured.</summary>
     public int PendingCompletions => _measurements?.Pending ?? 0;
@@ -138,15 +141,33 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
     /// Records the run and completion of a finished dry-run Job (never held: the decision keeps it), with its
     /// submission (not held) again: its run from its <c>status.startTime</c> to its completion, in the zone of the node
     /// its first pod ran on (else its only, else its first candidate zone), and its energy measured in the background
-    /// as for a held Job. Each Job once in this process (the last <see cref="MaxDryRunsRemembered"/> are remembered),
+    /// as for a held Job. Each Job once in this process (the last <see cref="MaxUnheldRemembered"/> are remembered),
     /// and none whose completion is older than <see cref="DeferralOptions.LedgerHorizonHours"/>, so that resyncs and a
     /// restart do not measure them again. A Job that has not finished, has no uid, or is not a Job records nothing.
     /// </summary>
     /// <returns>Whether its completion was queued.</returns>
     public bool DryRunFinished(LedgerSubject subject, DeferralRequest? request, IReadOnlyList<string> zones)
     {
-        ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(zones);
+        return UnheldFinished(subject, request, () => [.. zones.Select(zone => (zone, 0))], counted: false);
+    }
+
+    /// <summary>
+    /// Records a finished Job the extender only placed (no carbon annotations: never held, never planned) as
+    /// <see cref="DryRunFinished"/> records a dry-run Job, with its submission (not held, no deadline), its candidate
+    /// zones and how many nodes in each could run it: the weights of its baseline. <paramref name="zones"/> is asked
+    /// for only once the Job is to be recorded.
+    /// </summary>
+    /// <returns>Whether its completion was queued.</returns>
+    public bool PlacedFinished(LedgerSubject subject, Func<IReadOnlyList<(string Zone, int Nodes)>> zones)
+    {
+        ArgumentNullException.ThrowIfNull(zones);
+        return UnheldFinished(subject, null, zones, counted: true);
+    }
+
+    private bool UnheldFinished(LedgerSubject subject, DeferralRequest? request, Func<IReadOnlyList<(string Zone, int Nodes)>> candidates, bool counted)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
         if (subject.Kind != WorkloadKind.Job || subject.Uid.Length == 0 || subject.Ending is not { } ending)
         {
             return false;
@@ -154,15 +175,17 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
 
         var now = _time.GetUtcNow();
         var at = ending.At ?? now;
-        if (at < now - TimeSpan.FromHours(_options.LedgerHorizonHours) || !_dryRunsRecorded.Add(subject.Uid))
+        if (at < now - TimeSpan.FromHours(_options.LedgerHorizonHours) || !_unheldRecorded.Add(subject.Uid))
         {
             return false;
         }
 
         Safely(subject, () =>
         {
-            _ledger.RecordSubmission(Submission(subject, request, zones, deferred: false));
-            var run = new DryRunRun(ending.Started, [.. zones]);
+            var counts = candidates();
+            List<string> zones = [.. counts.Select(c => c.Zone)];
+            _ledger.RecordSubmission(Submission(subject, request, zones, deferred: false, counted ? [.. counts.Select(c => c.Nodes)] : null));
+            var run = new UnheldRun(ending.Started, zones);
             var completion = new PendingCompletion(subject.Uid, subject.Kind, subject.Namespace, subject.Name, ending.Outcome, at, ending.Started, ending.Pods, run);
             if (_measurements is { } measurements)
             {
@@ -228,7 +251,7 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
     private static LedgerPlan Plan(string uid, DateTimeOffset at, DeferralPlan plan) =>
         new(uid, at, plan.Start, plan.Zone, plan.LatestStart, plan.ExpectedIntensity, plan.BaselineIntensity, plan.Reason);
 
-    private LedgerSubmission Submission(LedgerSubject subject, DeferralRequest? request, IReadOnlyList<string> zones, bool deferred) => new(
+    private LedgerSubmission Submission(LedgerSubject subject, DeferralRequest? request, IReadOnlyList<string> zones, bool deferred, IReadOnlyList<int>? nodeCounts = null) => new(
         subject.Uid,
         subject.KindName,
         subject.Namespace,
@@ -238,7 +261,8 @@ internal sealed partial class DeferralLedger : IAsyncDisposable, IDisposable
         request?.Deadline,
         request?.Duration ?? _defaultDuration,
         [.. zones],
-        deferred);
+        deferred,
+        nodeCounts);
 
     private string? TeamOf(IReadOnlyDictionary<string, string> labels)
     {

@@ -12,8 +12,8 @@ namespace Scheduler.Kubernetes.Ledger;
 /// <param name="At">When it ended.</param>
 /// <param name="Started">When it started, when the object says: where the measurement starts when no pod says.</param>
 /// <param name="Pods">Its pods when known already (a bare Pod's own); <c>null</c> to list a Job's pods.</param>
-/// <param name="Run">For a dry-run Job, the run to record before its completion; <c>null</c> for the others, whose runs
-/// the controller recorded as it released them.</param>
+/// <param name="Run">For a Job never held (a dry-run Job, or one the extender only placed), the run to record before its
+/// completion; <c>null</c> for the others, whose runs the controller recorded as it released them.</param>
 internal sealed record PendingCompletion(
     string Uid,
     WorkloadKind Kind,
@@ -23,12 +23,12 @@ internal sealed record PendingCompletion(
     DateTimeOffset At,
     DateTimeOffset? Started,
     IReadOnlyList<WorkloadPod>? Pods,
-    DryRunRun? Run = null);
+    UnheldRun? Run = null);
 
-/// <summary>The run of a finished dry-run Job, recorded with its completion.</summary>
+/// <summary>The run of a finished Job that was never held (a dry-run Job, or one the extender only placed), recorded with its completion.</summary>
 /// <param name="Start">Its start: the Job's <c>status.startTime</c>, else its earliest pod's start, else its completion.</param>
 /// <param name="Zones">The zones it could run in, the baseline first: its zone when the node of its first pod is not known.</param>
-internal sealed record DryRunRun(DateTimeOffset? Start, IReadOnlyList<string> Zones)
+internal sealed record UnheldRun(DateTimeOffset? Start, IReadOnlyList<string> Zones)
 {
     /// <summary>
     /// The zone it ran in: that of the node its first pod ran on (<paramref name="firstPodZone"/>), else its only

@@ -190,7 +190,8 @@ public sealed partial class InMemoryLedger
             completion?.Outcome,
             lastPlan?.ExpectedIntensity,
             lastPlan?.PlannedStart,
-            lastPlan?.Zone);
+            lastPlan?.Zone,
+            submission.CandidateNodeCounts);
     }
 
     private static double? LatestAtOrBefore(SortedList<DateTimeOffset, double> issues, DateTimeOffset latestIssue)

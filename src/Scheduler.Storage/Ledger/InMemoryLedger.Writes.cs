@@ -14,6 +14,7 @@ public sealed partial class InMemoryLedger
             Submitted = LedgerValues.Time(submission.Submitted),
             Deadline = LedgerValues.Time(submission.Deadline),
             CandidateZones = [.. submission.CandidateZones],
+            CandidateNodeCounts = submission.CandidateNodeCounts is { } counts ? [.. counts] : null,
         };
         lock (_gate)
         {

@@ -52,6 +52,10 @@ internal static class LedgerValues
         ArgumentException.ThrowIfNullOrWhiteSpace(submission.Namespace, nameof(submission));
         ArgumentException.ThrowIfNullOrWhiteSpace(submission.Name, nameof(submission));
         ArgumentNullException.ThrowIfNull(submission.CandidateZones, nameof(submission));
+        if (submission.CandidateNodeCounts is { } counts && (counts.Count != submission.CandidateZones.Count || counts.Any(c => c < 0)))
+        {
+            throw new ArgumentException("A submission's candidate node counts must give one count, not negative, per candidate zone.", nameof(submission));
+        }
     }
 
     /// <summary>Checks a plan.</summary>

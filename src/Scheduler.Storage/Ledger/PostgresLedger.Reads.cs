@@ -320,7 +320,8 @@ public sealed partial class PostgresLedger
             NullableString(reader, 10),
             NullableDouble(reader, 19),
             reader.IsDBNull(24) ? null : reader.GetFieldValue<DateTimeOffset>(24),
-            NullableString(reader, 25));
+            NullableString(reader, 25),
+            reader.IsDBNull(26) ? null : reader.GetFieldValue<int[]>(26));
     }
 
     private static RecordedRun[] ReadRuns(NpgsqlDataReader reader)

@@ -12,13 +12,13 @@ public sealed partial class PostgresLedger
     {
         LedgerValues.Check(submission);
         var command = _dataSource.CreateCommand("""
-            INSERT INTO ledger_jobs (uid, kind, namespace, name, team, submitted_at, deadline, expected_duration_seconds, candidate_zones, deferred)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            INSERT INTO ledger_jobs (uid, kind, namespace, name, team, submitted_at, deadline, expected_duration_seconds, candidate_zones, deferred, candidate_nodes)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             ON CONFLICT (uid) DO UPDATE SET
                 kind = EXCLUDED.kind, namespace = EXCLUDED.namespace, name = EXCLUDED.name, team = EXCLUDED.team,
                 submitted_at = EXCLUDED.submitted_at, deadline = EXCLUDED.deadline,
                 expected_duration_seconds = EXCLUDED.expected_duration_seconds,
-                candidate_zones = EXCLUDED.candidate_zones, deferred = EXCLUDED.deferred
+                candidate_zones = EXCLUDED.candidate_zones, deferred = EXCLUDED.deferred, candidate_nodes = EXCLUDED.candidate_nodes
             """);
         await using (command.ConfigureAwait(false))
         {
@@ -32,6 +32,7 @@ public sealed partial class PostgresLedger
             Add(command.Parameters, submission.ExpectedDuration.TotalSeconds, NpgsqlDbType.Double);
             Add(command.Parameters, submission.CandidateZones.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
             Add(command.Parameters, submission.Deferred, NpgsqlDbType.Boolean);
+            Add(command.Parameters, submission.CandidateNodeCounts?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -47,7 +47,7 @@ public sealed partial class PostgresLedger : ILedger, IAsyncDisposable, IDisposa
         j.holding_joules, j.holding_zone, j.holding_from, j.holding_to, j.embodied_grams,
         p.expected_intensity,
         r.starts, r.ends, r.zones, r.nodes,
-        p.planned_start, p.zone
+        p.planned_start, p.zone, j.candidate_nodes
         FROM ledger_jobs j
         CROSS JOIN LATERAL (
             SELECT array_agg(x.started_at ORDER BY x.started_at) AS starts, array_agg(x.ended_at ORDER BY x.started_at) AS ends,

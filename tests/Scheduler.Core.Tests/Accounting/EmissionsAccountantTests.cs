@@ -206,8 +206,102 @@ public class EmissionsAccountantTests
         Assert.Null(EmissionsAccountant.Account(entry, actuals).DryRunSavedGrams);
     }
 
+    [Fact]
+    public void Account_PlacedOnlyJob_ComparesItsRunsWithTheNodeWeightedCandidatesAllOfItSpatial()
+    {
+        // Never held or planned; queued, it ran 02:00-04:00 in B. Candidates: A with 3 nodes, B with 1 (75 % and 25 %).
+        // Expected intensity over 02:00-04:00 of a carbon-blind placement: 0.75 x mean(100, 200) + 0.25 x mean(50, 50)
+        // = 112.5 + 12.5 = 125 -> baseline 2 kWh x 125 = 250 g. Emitted: 2 kWh x 50 = 100 g. Saved 150 g, all spatial.
+        var actuals = Actuals(("A", [400, 300, 100, 200]), ("B", [500, 500, 50, 50]));
+        var entry = Placed(["A", "B"], [3, 1], [Run(2, 4, "B")]);
+
+        var account = EmissionsAccountant.Account(entry, actuals);
+
+        Assert.True(entry.IsPlacedOnly);
+        Assert.False(entry.IsDryRun);
+        Assert.Equal(AccountingStatus.Accounted, account.Status);
+        Assert.Equal("A 75%, B 25%", account.BaselineZone);
+        Assert.Equal(250, account.BaselineGrams, 6);
+        Assert.Equal(100, account.EmittedGrams, 6);
+        Assert.Equal(0, account.TemporalSavedGrams, 6);
+        Assert.Equal(150, account.SpatialSavedGrams, 6);
+        Assert.Equal(150, account.SavedGrams, 6);
+        Assert.Null(account.DryRunSavedGrams);
+    }
+
+    [Fact]
+    public void Account_PlacedOnlyJobInTheDirtierZone_SavesLessThanNothing()
+    {
+        // As above, but it ran in A: 2 kWh x 150 = 300 g against the expected 250 g: -50 g.
+        var actuals = Actuals(("A", [400, 300, 100, 200]), ("B", [500, 500, 50, 50]));
+
+        var account = EmissionsAccountant.Account(Placed(["A", "B"], [3, 1], [Run(2, 4, "A")]), actuals);
+
+        Assert.Equal(300, account.EmittedGrams, 6);
+        Assert.Equal(-50, account.SpatialSavedGrams, 6);
+        Assert.Equal(-50, account.SavedGrams, 6);
+    }
+
+    [Fact]
+    public void Account_PlacedOnlyJobInterrupted_WeighsEachRunAtItsOwnTime()
+    {
+        // Runs 00:00-01:00 in A (1 kWh at 400 -> 400 g) and 03:00-04:00 in B (1 kWh at 50 -> 50 g): 450 g emitted.
+        // Expected, equal shares (nodes not counted): 00:00-01:00 (400 + 500) / 2 = 450; 03:00-04:00 (200 + 50) / 2
+        // = 125: 1 kWh x 450 + 1 kWh x 125 = 575 g. Saved 125 g.
+        var actuals = Actuals(("A", [400, 300, 100, 200]), ("B", [500, 500, 50, 50]));
+
+        var account = EmissionsAccountant.Account(Placed(["A", "B"], null, [Run(0, 1, "A"), Run(3, 4, "B")]), actuals);
+
+        Assert.Equal("A 50%, B 50%", account.BaselineZone);
+        Assert.Equal(450, account.EmittedGrams, 6);
+        Assert.Equal(575, account.BaselineGrams, 6);
+        Assert.Equal(125, account.SpatialSavedGrams, 6);
+    }
+
+    [Fact]
+    public void Account_PlacedOnlyJobWithACandidateWithoutActuals_ClaimsNothing()
+    {
+        var actuals = Actuals(("B", [500, 500, 50, 50]));
+
+        var account = EmissionsAccountant.Account(Placed(["A", "B"], [3, 1], [Run(2, 4, "B")]), actuals);
+
+        Assert.Equal(AccountingStatus.NoIntensity, account.Status);
+        Assert.Equal(0, account.SavedGrams);
+    }
+
+    [Fact]
+    public void PlacementWeights_NodeCounts_AreSharesWithUncountableOnesReplacedByEqualShares()
+    {
+        Assert.Equal([("A", 0.75), ("B", 0.25)], EmissionsAccountant.PlacementWeights(Placed(["A", "B"], [3, 1], [Run(0, 1, "A")])));
+
+        // A zone with no node that could run it has no share; counts that do not match the zones are not used.
+        Assert.Equal([("A", 1.0)], EmissionsAccountant.PlacementWeights(Placed(["A", "B"], [2, 0], [Run(0, 1, "A")])));
+        Assert.Equal([("A", 0.5), ("B", 0.5)], EmissionsAccountant.PlacementWeights(Placed(["A", "B"], [2], [Run(0, 1, "A")])));
+        Assert.Equal([("A", 0.5), ("B", 0.5)], EmissionsAccountant.PlacementWeights(Placed(["A", "B"], [0, 0], [Run(0, 1, "A")])));
+
+        // No candidates recorded: the zones it ran in.
+        Assert.Equal([("B", 1.0)], EmissionsAccountant.PlacementWeights(Placed([], null, [Run(0, 1, "B"), Run(2, 3, "B")])));
+    }
+
+    [Fact]
+    public void Assumptions_WithPlacedOnlyJobs_SayHowTheirBaselineIsMade()
+    {
+        var actuals = Actuals(("A", [400, 300, 100, 200]), ("B", [500, 500, 50, 50]));
+        var builder = new SavingsSummaryBuilder(T0, T0.AddDays(1));
+        builder.Add(EmissionsAccountant.Account(Placed(["A", "B"], [3, 1], [Run(2, 4, "B")]), actuals));
+        builder.Add(EmissionsAccountant.Account(Entry(["A"], [Run(2, 4, "A")], TwoKwh), actuals));
+
+        var summary = builder.Build(new Dictionary<string, int>());
+
+        Assert.Equal(1, summary.Total.PlacedJobs);
+        Assert.Contains(AccountingAssumptions.For(summary), line => line.StartsWith("1 of 2 accounted Jobs were only placed by the extender", StringComparison.Ordinal));
+    }
+
     private static LedgerEntry Entry(IReadOnlyList<string> zones, IReadOnlyList<RecordedRun> runs, JobEnergy? energy) =>
         new("uid-1", "ml", "train", "vision", T0, zones, Deferred: true, runs, energy);
+
+    private static LedgerEntry Placed(IReadOnlyList<string> zones, IReadOnlyList<int>? nodes, IReadOnlyList<RecordedRun> runs) =>
+        Entry(zones, runs, TwoKwh) with { Deferred = false, CandidateNodeCounts = nodes };
 
     private static RecordedRun Run(int fromHour, int toHour, string zone) => new(T0.AddHours(fromHour), T0.AddHours(toHour), zone);
 

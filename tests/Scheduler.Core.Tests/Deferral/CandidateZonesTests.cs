@@ -25,6 +25,22 @@ public class CandidateZonesTests
     }
 
     [Fact]
+    public void Counted_AnyNode_GivesEachZoneItsNodesInTheOrderOfOf()
+    {
+        var counted = CandidateZones.Counted(new PlacementNeeds(None, [], 0, []), Nodes);
+
+        Assert.Equal([("DE", 3), ("FR", 1), ("GB", 1)], counted);
+    }
+
+    [Fact]
+    public void Counted_GpuCount_CountsOnlyNodesWithEnough()
+    {
+        var counted = CandidateZones.Counted(new PlacementNeeds(None, [], 4, []), Nodes);
+
+        Assert.Equal([("DE", 1), ("FR", 1)], counted);
+    }
+
+    [Fact]
     public void Of_GpuCount_LeavesOutNodesWithTooFew()
     {
         var zones = CandidateZones.Of(new PlacementNeeds(None, [], 4, []), Nodes);

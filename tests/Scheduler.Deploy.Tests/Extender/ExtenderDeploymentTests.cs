@@ -148,6 +148,17 @@ public class ExtenderDeploymentTests
     }
 
     [Fact]
+    public void DefaultSchedulerOverlay_RecordsJobsForTheDefaultSchedulerAsPlacedByTheExtender()
+    {
+        var overlay = Kustomize.Render(DeployPaths.In("overlays", "default-scheduler"));
+        var container = overlay.Named<V1Deployment>("carbon-extender").Container("extender");
+
+        Assert.Equal("default-scheduler", container.Env("Deferral__LedgerSchedulerNames__0"));
+        Assert.Null(Extender.Container("extender").Env("Deferral__LedgerSchedulerNames__0"));
+        Assert.Equal("true", container.Env("Deferral__Enabled"));
+    }
+
+    [Fact]
     public void PostgresOverlay_ReadsTheConnectionStringFromASecretKey_AndThePasswordFromASecretFile()
     {
         var postgres = Kustomize.Render(DeployPaths.In("overlays", "postgres"));

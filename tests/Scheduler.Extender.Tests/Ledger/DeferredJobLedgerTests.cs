@@ -4,6 +4,7 @@ using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Core.Annotations;
 using Scheduler.Extender.Tests.Fixtures;
+using Scheduler.Kubernetes.Tests.Fakes;
 using Scheduler.Storage.Ledger;
 
 namespace Scheduler.Extender.Tests.Ledger;
@@ -61,6 +62,50 @@ public class DeferredJobLedgerTests
         Assert.Equal(87.5, entry.GetProperty("savedPercent").GetDouble(), 2);
         Assert.Equal(0, entry.GetProperty("spatialSavedGrams").GetDouble(), 2);
         Assert.Equal(50, entry.GetProperty("plannedIntensity").GetDouble(), 1);
+    }
+
+    [Fact]
+    public async Task Report_JobPlacedByTheExtenderWithoutHolding_IsComparedWithWhereABlindSchedulerWouldHavePutIt()
+    {
+        await using var cluster = await DeferralCluster.StartAsync();
+        var ledger = cluster.Server.Services.GetRequiredService<ILedger>();
+
+        // A Job without carbon annotations for the carbon-aware scheduler: never held. It happens to run six hours
+        // after its creation, on de-1, for two hours, while DE is at 50 and FR at 500.
+        var job = TestJobs.Job(DeferralCluster.Namespace, "etl", suspend: false);
+        job.Spec.Template.Spec.SchedulerName = "carbon-aware";
+        cluster.Api.AddJob(job);
+        var start = ExtenderServer.Now.AddHours(6);
+        var end = start.AddHours(2);
+        cluster.Time.SetUtcNow(start);
+        cluster.Api.SetJobStatus(DeferralCluster.Namespace, "etl", status => status.StartTime = start.UtcDateTime);
+        cluster.Api.AddJobPod(DeferralCluster.Namespace, "etl", podName: "etl-q9w4z");
+        cluster.Api.UpdatePod(DeferralCluster.Namespace, "etl-q9w4z", pod => Ran(pod, "de-1", start, end));
+        cluster.Time.SetUtcNow(end);
+        cluster.Api.CompleteJob(DeferralCluster.Namespace, "etl");
+        await UntilAsync(
+            async () => await ledger.FindEntryAsync(DeferralCluster.Namespace, "etl", CancellationToken.None) is { Energy: not null, Completed: not null },
+            "the finished Job with its energy is in the ledger");
+
+        cluster.Time.Advance(TimeSpan.FromMinutes(6));
+        using var report = await UntilReportAsync(cluster, r => r.GetProperty("totals").GetProperty("accounted").GetInt32() == 1);
+
+        // Two of the three nodes that could run it are in DE: a blind scheduler would be expected to give it
+        // 2/3 x 50 + 1/3 x 500 = 200 gCO2eq/kWh over its run. It got 50: 75 % saved, all of it by place.
+        var entry = Assert.Single(report.RootElement.GetProperty("jobs").EnumerateArray());
+        Assert.Equal("accounted", entry.GetProperty("status").GetString());
+        Assert.Equal("DE 66.7%, FR 33.3%", entry.GetProperty("baselineZone").GetString());
+        var kwh = entry.GetProperty("energyKwh").GetDouble();
+        Assert.True(kwh > 0);
+        Assert.Equal(kwh * 200, entry.GetProperty("baselineGrams").GetDouble(), 2);
+        Assert.Equal(kwh * 50, entry.GetProperty("emittedGrams").GetDouble(), 2);
+        Assert.Equal(0, entry.GetProperty("temporalSavedGrams").GetDouble(), 2);
+        Assert.Equal(kwh * 150, entry.GetProperty("spatialSavedGrams").GetDouble(), 2);
+        Assert.Equal(75, entry.GetProperty("savedPercent").GetDouble(), 2);
+        Assert.Equal(1, report.RootElement.GetProperty("totals").GetProperty("placedJobs").GetInt32());
+        Assert.Contains(
+            report.RootElement.GetProperty("assumptions").EnumerateArray(),
+            line => line.GetString()!.StartsWith("1 of 1 accounted Jobs were only placed by the extender", StringComparison.Ordinal));
     }
 
     private static void Ran(V1Pod pod, string node, DateTimeOffset started, DateTimeOffset finished)

@@ -33,7 +33,7 @@ public class LedgerDatabaseTests(PostgresFixture postgres) : IClassFixture<Postg
             var actuals = await UntilAsync(connection, "SELECT count(*) FROM ledger_intensity_actuals", count => count >= 3);
 
             Assert.Equal(3, actuals);
-            Assert.Equal(2, await ScalarAsync(connection, "SELECT count(*) FROM schema_migrations"));
+            Assert.Equal(Scheduler.Storage.Migrations.MigrationCatalog.Embedded.Count, await ScalarAsync(connection, "SELECT count(*) FROM schema_migrations"));
             foreach (var table in new[] { "ledger_jobs", "ledger_plans", "ledger_runs", "ledger_intensity_forecasts", "ledger_scoring_samples", "qrtz_triggers" })
             {
                 Assert.Equal(1, await ScalarAsync(connection, $"SELECT count(*) FROM pg_tables WHERE tablename = '{table}'"));

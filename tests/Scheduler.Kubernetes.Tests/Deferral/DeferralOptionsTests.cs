@@ -90,6 +90,32 @@ public class DeferralOptionsTests
     }
 
     [Fact]
+    public void LedgerSchedulerNames_DefaultIsTheCarbonAwareProfileAndAConfiguredListReplacesIt()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Deferral:LedgerSchedulerNames:0"] = "default-scheduler" })
+            .Build();
+        var options = new DeferralOptions();
+        Assert.True(options.LedgerPlacedJobs);
+        Assert.Equal(["carbon-aware"], options.LedgerSchedulerNamesInForce);
+
+        configuration.GetSection(DeferralOptions.SectionName).Bind(options);
+
+        Assert.Equal(["default-scheduler"], options.LedgerSchedulerNamesInForce);
+        Assert.Empty(options.Validate());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" carbon-aware")]
+    public void Validate_BlankOrPaddedSchedulerName_IsRejected(string name)
+    {
+        var error = Assert.Single(new DeferralOptions { LedgerSchedulerNames = [name] }.Validate());
+
+        Assert.StartsWith($"Deferral:LedgerSchedulerNames has '{name}'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TeamLabels_Configured_ReplaceTheDefault()
     {
         var configuration = new ConfigurationBuilder()

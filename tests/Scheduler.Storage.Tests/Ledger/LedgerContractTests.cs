@@ -57,6 +57,32 @@ public abstract class LedgerContractTests : IAsyncLifetime
         Assert.Null(entry.PlannedIntensity);
         Assert.Null(entry.PlannedStart);
         Assert.Null(entry.PlannedZone);
+        Assert.Null(entry.CandidateNodeCounts);
+    }
+
+    [Fact]
+    public async Task RecordSubmissionAsync_PlacedJobWithItsZonesCounted_ReadBackWithTheCounts()
+    {
+        var submission = new LedgerSubmission("u1", "Job", "ml", "etl", null, T0, null, TimeSpan.FromHours(1), ["DE", "FR"], Deferred: false, [3, 1]);
+
+        await Ledger.RecordSubmissionAsync(submission, None);
+
+        var entry = Assert.Single(await ReadAllAsync());
+        Assert.False(entry.Deferred);
+        Assert.True(entry.IsPlacedOnly);
+        Assert.Equal(["DE", "FR"], entry.CandidateZones);
+        Assert.Equal([3, 1], entry.CandidateNodeCounts!);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1 })]
+    [InlineData(new[] { 1, -1 })]
+    public async Task RecordSubmissionAsync_NodeCountsNotOnePerZone_Refused(int[] counts)
+    {
+        var submission = Submission("u1") with { CandidateZones = ["DE", "FR"], CandidateNodeCounts = counts };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Ledger.RecordSubmissionAsync(submission, None));
+        Assert.Empty(await ReadAllAsync());
     }
 
     [Fact]

@@ -35,6 +35,11 @@ public static class ExtenderApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{TlsOptions.SectionName}:{nameof(TlsOptions.CertificateFile)}"]))
+        {
+            app.UseMiddleware<PlainHttpGate>();
+        }
+
         if (clientCertificates)
         {
             app.UseMiddleware<ClientCertificateGate>();

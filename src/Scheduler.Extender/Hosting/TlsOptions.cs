@@ -39,6 +39,19 @@ public sealed class TlsOptions
     /// </summary>
     public string[]? RequireClientCertificateFor { get; set; }
 
+    /// <summary>
+    /// The paths (and the paths below them) the plain HTTP port still serves once HTTPS is on; <see langword="null"/>
+    /// for <see cref="DefaultPlainHttpPaths"/>. <c>/</c> serves everything over plain HTTP too (not recommended: the
+    /// scheduler's pods, the webhook's objects and the reports would cross the network in clear).
+    /// </summary>
+    public string[]? PlainHttpPaths { get; set; }
+
+    /// <summary>What the plain HTTP port serves beside HTTPS by default: the probes, which the kubelet reads, and <c>/metrics</c>.</summary>
+    public static IReadOnlyList<string> DefaultPlainHttpPaths { get; } = ["/healthz", "/readyz", "/metrics"];
+
+    /// <summary>The paths the plain HTTP port serves beside HTTPS: the configured ones, else the default.</summary>
+    public IReadOnlyList<string> PlainHttpPathsInForce => PlainHttpPaths ?? DefaultPlainHttpPaths;
+
     /// <summary>The extender verbs, which kube-scheduler calls with its client certificate.</summary>
     public static IReadOnlyList<string> DefaultClientCertificatePaths { get; } = ["/filter", "/prioritize"];
 
@@ -104,6 +117,14 @@ public sealed class TlsOptions
             foreach (var path in paths.Where(p => string.IsNullOrWhiteSpace(p) || !p.StartsWith('/')))
             {
                 errors.Add($"Tls:RequireClientCertificateFor holds '{path}'; each entry must be a path starting with '/', e.g. /filter.");
+            }
+        }
+
+        if (PlainHttpPaths is { } plain)
+        {
+            foreach (var path in plain.Where(p => string.IsNullOrWhiteSpace(p) || !p.StartsWith('/')))
+            {
+                errors.Add($"Tls:PlainHttpPaths holds '{path}'; each entry must be a path starting with '/', e.g. /metrics.");
             }
         }
 

@@ -120,14 +120,17 @@ public class AdmissionEndpointTests(AdmissionServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task PostFilter_OverHttp_StillServes()
+    public async Task PostFilter_OverHttpBesideHttps_IsRefusedAndServedOverHttps()
     {
         var args = TestNodes.Args(TestNodes.Pod(), names: ["fr-1", "de-1"]);
+        using var https = fixture.Certificate.Client(fixture.Server.HttpsAddress!);
 
-        using var response = await fixture.Server.Client.PostAsync(new Uri("/filter", UriKind.Relative), new StringContent(args, Encoding.UTF8, "application/json"));
+        using var overHttp = await fixture.Server.Client.PostAsync(new Uri("/filter", UriKind.Relative), new StringContent(args, Encoding.UTF8, "application/json"));
+        using var overHttps = await https.PostAsync(new Uri("/filter", UriKind.Relative), new StringContent(args, Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("http", fixture.Server.Client.BaseAddress!.Scheme);
+        Assert.Equal(HttpStatusCode.Forbidden, overHttp.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, overHttps.StatusCode);
     }
 
     [Fact]

@@ -269,7 +269,8 @@ public sealed class ReliabilityWorld : IAsyncLifetime
         neso.Override = context => UkNesoFakeApi.WriteJsonAsync(context, ShiftedCapture.Shift(national, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30)));
         var sdk = await CarbonAwareSdkFakeApi.StartAsync();
         _parts.Add(sdk);
-        var forecast = CarbonAwareSdkFakeApi.ForecastJson(CarbonAwareSdkFakeApi.ForecastLocation);
+        // Its JSON writer escapes the '+' of "+00:00" as \u002B; unescaped, the timestamps can be moved.
+        var forecast = CarbonAwareSdkFakeApi.ForecastJson(CarbonAwareSdkFakeApi.ForecastLocation).Replace("\\u002B", "+", StringComparison.Ordinal);
         sdk.Override = context => context.Request.Path.Value == "/emissions/forecasts/current"
             ? CarbonAwareSdkFakeApi.WriteJsonAsync(context, ShiftedCapture.Shift(forecast, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(15)))
             : NoContentAsync(context);

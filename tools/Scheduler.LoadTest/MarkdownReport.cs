@@ -9,10 +9,10 @@ namespace Scheduler.LoadTest;
 internal static class MarkdownReport
 {
     /// <summary>Working-set growth, after the warm-up share, below which memory counts as steady (MiB per minute).</summary>
-    public const double SteadySlopeMibPerMinute = 1.0;
+    public const double SteadySlopeMibPerMinute = MemoryTrend.SteadySlopeMibPerMinute;
 
     /// <summary>The largest second-half over first-half peak working set that still counts as steady.</summary>
-    public const double SteadyHalfRatio = 1.05;
+    public const double SteadyHalfRatio = MemoryTrend.SteadyHalfRatio;
 
     public static string Write(
         LoadTestOptions options,
@@ -54,7 +54,7 @@ internal static class MarkdownReport
             return text.ToString();
         }
 
-        var settle = Math.Min(60, options.DurationSeconds / 5.0);
+        var settle = MemoryTrend.SettleSeconds(options.DurationSeconds);
         var workingSet = MemoryTrend.Of(samples, s => s.WorkingSetBytes, settle);
         Line();
         Line(Invariant($"Server memory from its /metrics every {options.SampleSeconds} s ({samples.Count} samples; slope after the first {settle:0} s as 'settled'):"));
@@ -69,7 +69,7 @@ internal static class MarkdownReport
         var seconds = last.Seconds - first.Seconds;
         Line();
         Line(Invariant($"Server CPU: {(last.CpuSeconds - first.CpuSeconds) / seconds * 100:0}% of one core on average; gen2 collections during the run: {last.Gen2Collections - first.Gen2Collections:0}."));
-        var steady = workingSet.SettledSlopeMibPerMinute < SteadySlopeMibPerMinute && workingSet.SecondHalfOverFirstHalf <= SteadyHalfRatio;
+        var steady = workingSet.IsSteady;
         Line(Invariant($"Memory steady: **{(steady ? "yes" : "no")}** (rule: settled working-set slope < {SteadySlopeMibPerMinute} MiB/min and 2nd-half peak <= {SteadyHalfRatio} x 1st-half peak)."));
         Line();
         Line("| t s | working set MiB | GC heap MiB | private MiB | CPU s | gen2 | machine load (1 min) |");

@@ -47,6 +47,11 @@ public static class ExtenderApp
 
         // The deferral metrics listen to the controller's decisions, so they exist from the start (when the controller runs).
         _ = app.Services.GetService<DeferralMetrics>();
+
+        // The scheduler's gauges (node cache, zones' intensity and origin, Kepler readings) are read at each scrape by
+        // a callback this registers: created here, not by the first extender request, so that a replica that has not
+        // been asked anything yet (a standby, or one the scheduler cannot reach) still reports its state.
+        _ = app.Services.GetRequiredService<SchedulerMetrics>();
         app.MapExtender();
         app.MapIntensityStatus();
         app.MapAdmission();

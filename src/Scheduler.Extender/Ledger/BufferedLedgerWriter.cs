@@ -311,6 +311,7 @@ internal sealed partial class BufferedLedgerWriter : IJobLedger, IHostedLifecycl
             length = _records;
         }
 
+        _metrics.Queued(write.Kind, write.Records);
         _metrics.QueueLength(length);
         if (dropped is not null)
         {
@@ -451,7 +452,7 @@ internal sealed partial class BufferedLedgerWriter : IJobLedger, IHostedLifecycl
                 {
                     await WriteBatchAsync(batch, stoppingToken).ConfigureAwait(false);
                     Finish(batch);
-                    _metrics.Written(kind);
+                    _metrics.Written(kind, batch.Sum(e => e.Write.Records));
                     if (batch[0].Write.Completed is { } completion)
                     {
                         OnCompletionWritten(completion);

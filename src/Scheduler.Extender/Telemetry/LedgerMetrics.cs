@@ -13,6 +13,8 @@ internal sealed class LedgerMetrics
     private readonly Counter.Child[] _failed;
     private readonly Counter.Child[] _rejected;
     private readonly Counter.Child?[] _dropped;
+    private readonly Counter.Child[] _queuedRecords;
+    private readonly Counter.Child[] _writtenRecords;
     private readonly Gauge _queueLength;
 
     public LedgerMetrics(CollectorRegistry registry)
@@ -27,9 +29,19 @@ internal sealed class LedgerMetrics
             "carbon_ledger_dropped_total",
             "Records dropped unwritten because the ledger queue was full (scoring samples first, then forecasts, then actuals; never Job facts).",
             new CounterConfiguration { LabelNames = ["kind"] });
+        var queuedRecords = factory.CreateCounter(
+            "carbon_ledger_queued_records_total",
+            "Records queued for the carbon ledger, by kind: each ends written, dropped (queue full) or rejected (invalid).",
+            new CounterConfiguration { LabelNames = ["kind"] });
+        var writtenRecords = factory.CreateCounter(
+            "carbon_ledger_written_records_total",
+            "Records written to the carbon ledger, by kind (one write may carry many).",
+            new CounterConfiguration { LabelNames = ["kind"] });
         _queueLength = factory.CreateGauge(
             "carbon_ledger_queue_length",
             "Records waiting to be written to the carbon ledger: one per Job fact, intensity point or scoring sample.");
+        _queuedRecords = [.. Kinds.Select(kind => queuedRecords.WithLabels(Label(kind)))];
+        _writtenRecords = [.. Kinds.Select(kind => writtenRecords.WithLabels(Label(kind)))];
         _ok = [.. Kinds.Select(kind => writes.WithLabels(Label(kind), "ok"))];
         _failed = [.. Kinds.Select(kind => writes.WithLabels(Label(kind), "failed"))];
         _rejected = [.. Kinds.Select(kind => writes.WithLabels(Label(kind), "rejected"))];
@@ -50,7 +62,13 @@ internal sealed class LedgerMetrics
         _ => "scoring_samples",
     };
 
-    public void Written(LedgerWriteKind kind) => _ok[(int)kind].Inc();
+    public void Queued(LedgerWriteKind kind, int records) => _queuedRecords[(int)kind].Inc(records);
+
+    public void Written(LedgerWriteKind kind, int records)
+    {
+        _ok[(int)kind].Inc();
+        _writtenRecords[(int)kind].Inc(records);
+    }
 
     public void Failed(LedgerWriteKind kind) => _failed[(int)kind].Inc();
 

@@ -39,6 +39,17 @@ public class HealthAndMetricsTests(ExtenderServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Get_MetricsBeforeAnyExtenderRequest_ReportsTheNodeCacheAndTheZones()
+    {
+        await using var server = await ExtenderServer.StartAsync();
+
+        var metrics = await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Contains("carbon_node_cache_nodes 5", metrics, StringComparison.Ordinal);
+        Assert.Contains("carbon_zone_forecast_origin{zone=\"DE\",origin=\"Profile\"} 1", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_InvalidSettings_FailsWithEveryMessage()
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() =>

@@ -9,8 +9,10 @@ namespace Scheduler.LoadTest.Load;
 /// whatever the answers before it took), with at most <c>concurrency</c> in flight. A request that
 /// finds no free slot waits and is counted, and its latency is also reported from its due time, so
 /// a server that stalls cannot hide the stall by slowing the load down (coordinated omission).
+/// With <c>check</c>, each 2xx answer's body is read and given to it with its request: a message back makes the
+/// request count as failed (a body that breaks the wire contract is as bad as no answer).
 /// </summary>
-internal sealed class FixedRateLoad(HttpClient client, int rate, int concurrency)
+internal sealed class FixedRateLoad(HttpClient client, int rate, int concurrency, Func<LoadRequest, byte[], string?>? check = null)
 {
     private const int MaxErrorsKept = 5;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -69,11 +71,24 @@ internal sealed class FixedRateLoad(HttpClient client, int rate, int concurrency
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
             // The latency includes reading the whole answer, as kube-scheduler must before it can use it.
-            await response.Content.CopyToAsync(Stream.Null, cancellationToken);
-            ok = response.IsSuccessStatusCode;
-            if (!ok)
+            string? wrong = null;
+            if (check is null)
+            {
+                await response.Content.CopyToAsync(Stream.Null, cancellationToken);
+            }
+            else if (response.IsSuccessStatusCode)
+            {
+                wrong = check(request, await response.Content.ReadAsByteArrayAsync(cancellationToken));
+            }
+
+            ok = response.IsSuccessStatusCode && wrong is null;
+            if (!response.IsSuccessStatusCode)
             {
                 Keep($"{request.Verb}: HTTP {(int)response.StatusCode}");
+            }
+            else if (wrong is not null)
+            {
+                Keep($"{request.Verb}: {wrong}");
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)

@@ -14,7 +14,19 @@ namespace Scheduler.LoadTest.Memory;
 /// <param name="SecondHalfOverFirstHalf">The second half's largest sample over the first half's.</param>
 internal sealed record MemoryTrend(double Start, double End, double Min, double Max, double SlopeMibPerMinute, double SettledSlopeMibPerMinute, double SecondHalfOverFirstHalf)
 {
+    /// <summary>Working-set growth, after the warm-up share, below which memory counts as steady (MiB per minute).</summary>
+    public const double SteadySlopeMibPerMinute = 1.0;
+
+    /// <summary>The largest second-half over first-half peak that still counts as steady.</summary>
+    public const double SteadyHalfRatio = 1.05;
+
     private const double Mib = 1024 * 1024;
+
+    /// <summary>The steady rule: settled slope below <see cref="SteadySlopeMibPerMinute"/> and 2nd-half peak at most <see cref="SteadyHalfRatio"/> × 1st-half peak.</summary>
+    public bool IsSteady => SettledSlopeMibPerMinute < SteadySlopeMibPerMinute && SecondHalfOverFirstHalf <= SteadyHalfRatio;
+
+    /// <summary>The warm-up share left out of the settled slope for a run of <paramref name="durationSeconds"/>: a fifth, at most a minute.</summary>
+    public static double SettleSeconds(double durationSeconds) => Math.Min(60, durationSeconds / 5.0);
 
     public static MemoryTrend Of(IReadOnlyList<MemorySample> samples, Func<MemorySample, double> bytes, double settleSeconds)
     {

@@ -20,16 +20,20 @@ public sealed class PrometheusServer : IAsyncDisposable
     private const int MaxOutputLines = 200;
     private const int StartAttempts = 3;
 
-    private readonly Process _process;
     private readonly Queue<string> _output;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly string _binary;
+    private readonly string[] _arguments;
+    private Process _process;
 
-    private PrometheusServer(Process process, Queue<string> output, string url, string directory)
+    private PrometheusServer(Process process, Queue<string> output, string url, string directory, string binary, string[] arguments)
     {
         _process = process;
         _output = output;
         Url = url;
         WorkingDirectory = directory;
+        _binary = binary;
+        _arguments = arguments;
     }
 
     /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234</c> (no trailing slash).</summary>
@@ -70,14 +74,17 @@ public sealed class PrometheusServer : IAsyncDisposable
                 var port = FreeLoopbackPort();
                 var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
                 var output = new Queue<string>();
-                var process = Launch(prometheus, output,
+                string[] arguments =
+                [
                     $"--config.file={config}",
                     $"--storage.tsdb.path={data}",
                     string.Create(CultureInfo.InvariantCulture, $"--web.listen-address=127.0.0.1:{port}"),
                     "--storage.tsdb.retention.time=60d",
                     "--log.level=warn",
-                    "--web.enable-admin-api");
-                var server = new PrometheusServer(process, output, url, directory);
+                    "--web.enable-admin-api",
+                ];
+                var process = Launch(prometheus, output, arguments);
+                var server = new PrometheusServer(process, output, url, directory, prometheus, arguments);
                 try
                 {
                     await server.WaitUntilReadyAsync(options.StartTimeout, ct);
@@ -133,6 +140,35 @@ public sealed class PrometheusServer : IAsyncDisposable
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
+    }
+
+    /// <summary>Whether the Prometheus process is running (false after <see cref="StopAsync"/>).</summary>
+    public bool IsRunning => !_process.HasExited;
+
+    /// <summary>Kills Prometheus, as a crashed or evicted pod stops; its data stays for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>Starts the stopped Prometheus again on the same address and data, and returns once <c>/-/ready</c> answers 200.</summary>
+    /// <exception cref="InvalidOperationException">It did not become ready; the message carries its output.</exception>
+    public async Task StartAgainAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        if (!_process.HasExited)
+        {
+            return;
+        }
+
+        _process.Dispose();
+        _process = Launch(_binary, _output, _arguments);
+        await WaitUntilReadyAsync(timeout, ct);
     }
 
     /// <summary>Stops Prometheus (with any child processes) and deletes its directory.</summary>

@@ -120,7 +120,17 @@ public static class AdmissionReviewReader
             throw new AdmissionReviewException($"{path} is a JSON {Describe(value.ValueKind)}; expected a string.");
         }
 
-        var text = value.GetString()!;
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            // Valid UTF-8 can still escape half a surrogate pair (\ud800), which is no string.
+            throw new AdmissionReviewException($"{path} is not a valid string: {e.Message}", e);
+        }
+
         return required && text.Length == 0 ? throw new AdmissionReviewException($"{path} is empty.") : text;
     }
 

@@ -61,6 +61,34 @@ public class AdmissionFuzzTests(AdmissionServerFixture fixture) : IClassFixture<
         Assert.Contains("not valid UTF-8", answer.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ReviewWithAHalfSurrogateInTheUid_Is400()
+    {
+        // Found by the mutation property: valid UTF-8 escaping half a surrogate pair was an HTTP 500.
+        var body = Encoding.UTF8.GetBytes(AdmissionReviewBodies.Job().ToJsonString().Replace("0df28fbd-5f5f-4d4b-9c7e-3a1b6a2f7c41", "\\ud800", StringComparison.Ordinal));
+
+        var answer = ExtenderContract.Post(fixture.Https, "/mutate/jobs", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Contains("request.uid is not a valid string", answer.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JobWithAMalformedQuantity_Is400NotAnInternalFault()
+    {
+        // Found by the mutation property: KubernetesClient throws ArgumentException on "8Gix", which
+        // was answered as an internal fault instead of as an unreadable Job.
+        var review = AdmissionReviewBodies.Job();
+        review["request"]!["object"]!["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["requests"]!["memory"] = "8Gix";
+
+        var problem = Check("/mutate/jobs", Encoding.UTF8.GetBytes(review.ToJsonString()), annotations: null);
+        var answer = ExtenderContract.Post(fixture.Https, "/mutate/jobs", Encoding.UTF8.GetBytes(review.ToJsonString()));
+
+        Assert.Null(problem);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Contains("not a readable batch/v1 Job", answer.Body, StringComparison.Ordinal);
+    }
+
     // The answer to one review: a 400 with a message, or a 200 review for the same uid whose decision
     // matches the annotations (when they are known); and no internal fault behind it.
     private string? Check(string path, byte[] body, Dictionary<string, string>? annotations)

@@ -104,7 +104,7 @@ internal static class AnnotationGenerator
     private static Gen<string> Anything() => Gen.OneOf(Times(), Durations(), Numbers(), ZoneLists(), Booleans(), Odd());
 
     private static Gen<string> Durations() => Gen.OneOf(
-        Gen.Elements("90m", "2h30m", "1.5h", "45s", "0s", "0", "1ms", "-2h", "h", "2d", "1e3h", "..5h", "5h-", "2h 30m", "9999999999h", "0.0000001s", "1h1h1h", "3600", "PT2H"),
+        Gen.Elements("90m", "2h30m", "1.5h", "45s", "0s", "0", "1ms", "-2h", "h", "2d", "1e3h", "..5h", "5h-", "2h 30m", "9999999999h", "100000000h", "87600h", "87601h", "0.0000001s", "1h1h1h", "3600", "PT2H"),
         from number in Gen.Choose(0, 100_000)
         from fraction in Gen.Elements(string.Empty, ".5", ".25", ".")
         from unit in Gen.Elements("h", "m", "s", "ms", "us", "H", string.Empty)

@@ -9,6 +9,12 @@ namespace Scheduler.Core.Deferral;
 /// </summary>
 public static class DeferralRequestReader
 {
+    /// <summary>
+    /// The longest duration, delay or distance from the Job's creation to its deadline that is read:
+    /// beyond it no forecast reaches, and the planner's time arithmetic would leave the calendar.
+    /// </summary>
+    public static readonly TimeSpan MaxHorizon = TimeSpan.FromDays(3650);
+
     /// <summary>Reads <paramref name="annotations"/> of a Job created at <paramref name="submitted"/>.</summary>
     public static DeferralReading Read(IReadOnlyDictionary<string, string>? annotations, DateTimeOffset submitted, DeferralSettings settings)
     {
@@ -26,13 +32,13 @@ public static class DeferralRequestReader
         var duration = settings.DefaultDuration;
         if (annotations.TryGetValue(CarbonAnnotations.Duration, out var durationText))
         {
-            if (GoDuration.TryParse(durationText, out var parsed, out var error) && parsed > TimeSpan.Zero)
+            if (GoDuration.TryParse(durationText, out var parsed, out var error) && parsed > TimeSpan.Zero && parsed <= MaxHorizon)
             {
                 duration = parsed;
             }
             else
             {
-                errors.Add($"{CarbonAnnotations.Duration}: {(error.Length > 0 ? error : "the duration must be positive")}");
+                errors.Add($"{CarbonAnnotations.Duration}: {(error.Length > 0 ? error : parsed > TimeSpan.Zero ? "the duration must be at most 10 years" : "the duration must be positive")}");
             }
         }
 
@@ -43,16 +49,16 @@ public static class DeferralRequestReader
         }
         else if (hasDeadline)
         {
-            deadline = ReadDeadline(deadlineText, errors);
+            deadline = ReadDeadline(deadlineText, submitted, errors);
         }
-        else if (GoDuration.TryParse(maxDelayText, out var maxDelay, out var error) && maxDelay >= TimeSpan.Zero)
+        else if (GoDuration.TryParse(maxDelayText, out var maxDelay, out var error) && maxDelay >= TimeSpan.Zero && maxDelay <= MaxHorizon)
         {
             // The start may move by max-delay, so the run must end by then plus its own length.
             deadline = submitted + maxDelay + duration;
         }
         else
         {
-            errors.Add($"{CarbonAnnotations.MaxDelay}: {(error.Length > 0 ? error : "the delay must not be negative")}");
+            errors.Add($"{CarbonAnnotations.MaxDelay}: {(error.Length > 0 ? error : maxDelay > MaxHorizon ? "the delay must be at most 10 years" : "the delay must not be negative")}");
         }
 
         var interruptible = false;
@@ -87,13 +93,20 @@ public static class DeferralRequestReader
             : new DeferralReading(new DeferralRequest(submitted, deadline.Value, duration, interruptible, zones, releaseNow), [], AsksForDeferral: true, strict);
     }
 
-    private static DateTimeOffset? ReadDeadline(string? text, List<string> errors)
+    private static DateTimeOffset? ReadDeadline(string? text, DateTimeOffset submitted, List<string> errors)
     {
         // RFC 3339 requires an offset; a time without one would be read in some machine's zone.
         var trimmed = text?.Trim() ?? string.Empty;
         var hasOffset = trimmed.EndsWith('Z') || trimmed.EndsWith('z') || (trimmed.Length > 6 && trimmed[^6] is '+' or '-' && trimmed[^3] == ':');
         if (hasOffset && DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var deadline) && trimmed.Contains('T', StringComparison.OrdinalIgnoreCase))
         {
+            // Years like 0001 or 9999 parse, but leave no room for the planner's arithmetic.
+            if ((deadline - submitted).Duration() > MaxHorizon)
+            {
+                errors.Add($"{CarbonAnnotations.Deadline}: '{text}' is more than 10 years from the Job's creation");
+                return null;
+            }
+
             return deadline.ToUniversalTime();
         }
 

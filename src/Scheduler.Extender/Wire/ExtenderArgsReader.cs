@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Scheduler.Core.Pods;
 using Scheduler.Kubernetes.Nodes;
 
@@ -26,6 +27,14 @@ internal static class ExtenderArgsReader
     public static ExtenderArgs Read(ReadOnlySpan<byte> body, NodeFields fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
+
+        // The reader checks UTF-8 only in the strings it decodes, and full nodes are echoed byte for
+        // byte: without this, invalid UTF-8 in a skipped field would come back in the answer.
+        if (!Utf8.IsValid(body))
+        {
+            throw new ExtenderRequestException($"The request body is not valid UTF-8 at byte {InvalidUtf8At(body)}.");
+        }
+
         var reader = new Utf8JsonReader(body, Options);
         try
         {
@@ -39,6 +48,17 @@ internal static class ExtenderArgsReader
         {
             throw new ExtenderRequestException($"The request body is not valid ExtenderArgs at byte {reader.TokenStartIndex}: {e.Message}", e);
         }
+    }
+
+    private static int InvalidUtf8At(ReadOnlySpan<byte> body)
+    {
+        var at = 0;
+        while (at < body.Length && Rune.DecodeFromUtf8(body[at..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            at += consumed;
+        }
+
+        return at;
     }
 
     private static ExtenderArgs ReadArgs(ref Utf8JsonReader reader, NodeFields fields)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Scheduler.Kubernetes.Admission;
 
@@ -19,6 +20,13 @@ public static class AdmissionReviewReader
     /// <exception cref="AdmissionReviewException">The body is not an <c>admission.k8s.io/v1</c> <c>AdmissionReview</c> with a request.</exception>
     public static AdmissionRequest Read(ReadOnlySpan<byte> body)
     {
+        // JsonDocument checks UTF-8 only in the strings that are read as text; the rest of the object is
+        // deserialized later, where invalid bytes would fail outside the reader's errors.
+        if (!Utf8.IsValid(body))
+        {
+            throw new AdmissionReviewException($"The body is not valid UTF-8; expected an {ApiVersion} AdmissionReview in JSON.");
+        }
+
         JsonDocument document;
         try
         {
@@ -112,7 +120,17 @@ public static class AdmissionReviewReader
             throw new AdmissionReviewException($"{path} is a JSON {Describe(value.ValueKind)}; expected a string.");
         }
 
-        var text = value.GetString()!;
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            // Valid UTF-8 can still escape half a surrogate pair (\ud800), which is no string.
+            throw new AdmissionReviewException($"{path} is not a valid string: {e.Message}", e);
+        }
+
         return required && text.Length == 0 ? throw new AdmissionReviewException($"{path} is empty.") : text;
     }
 

@@ -81,7 +81,8 @@ public sealed class JobAdmission(DeferralAdmissionPolicy policy) : IAdmissionRev
         {
             return KubernetesJson.Deserialize<V1Job>(request.ObjectJson);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        // KubernetesClient's quantity converter throws ArgumentException on a malformed quantity, e.g. "8Gix".
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
             throw new AdmissionReviewException($"request.object is not a readable batch/v1 Job: {e.Message}", e);
         }

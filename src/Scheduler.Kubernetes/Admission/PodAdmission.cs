@@ -72,7 +72,8 @@ public sealed class PodAdmission(DeferralAdmissionPolicy policy) : IAdmissionRev
         {
             return KubernetesJson.Deserialize<V1Pod>(request.ObjectJson);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        // KubernetesClient's quantity converter throws ArgumentException on a malformed quantity, e.g. "8Gix".
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
             throw new AdmissionReviewException($"request.object is not a readable v1 Pod: {e.Message}", e);
         }

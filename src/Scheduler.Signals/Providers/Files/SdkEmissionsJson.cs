@@ -38,7 +38,18 @@ internal static class SdkEmissionsJson
             var index = 0;
             foreach (var record in records.EnumerateArray())
             {
-                var (location, point) = ReadRecord(record, $"{sourceName}: record {index}");
+                (string Location, TimedValue Point) read;
+                try
+                {
+                    read = ReadRecord(record, $"{sourceName}: record {index}");
+                }
+                catch (InvalidOperationException e)
+                {
+                    // A string escaping half a surrogate pair (\ud800) is valid JSON but no text.
+                    throw new FormatException($"{sourceName}: record {index}: {e.Message}", e);
+                }
+
+                var (location, point) = read;
                 if (!byLocation.TryGetValue(location, out var points))
                 {
                     points = [];
@@ -115,7 +126,8 @@ internal static class SdkEmissionsJson
             duration = d.ValueKind switch
             {
                 JsonValueKind.String when TimeSpan.TryParse(d.GetString(), CultureInfo.InvariantCulture, out var span) => span,
-                JsonValueKind.Number => TimeSpan.FromMinutes(d.GetDouble()),
+                // A number of minutes beyond TimeSpan's range is as malformed as text that is no TimeSpan.
+                JsonValueKind.Number when d.TryGetDouble(out var minutes) && Math.Abs(minutes) < TimeSpan.MaxValue.TotalMinutes => TimeSpan.FromMinutes(minutes),
                 _ => throw new FormatException($"{where}: 'Duration' {d} is not a TimeSpan such as 01:00:00"),
             };
         }

@@ -10,6 +10,7 @@ using Scheduler.Core.Pods;
 using Scheduler.Core.Scoring;
 using Scheduler.Extender.Extending;
 using Scheduler.Extender.Ledger;
+using Scheduler.Extender.RateLimiting;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Extender.Wire;
 using Scheduler.Kubernetes;
@@ -45,6 +46,8 @@ internal static class SchedulerServiceCollectionExtensions
         AddSettings<KeplerOptions>(services, configuration, KeplerOptions.SectionName, o => o.Validate());
         AddSettings<DeferralOptions>(services, configuration, DeferralOptions.SectionName, o => o.Validate());
         AddSettings<TlsOptions>(services, configuration, TlsOptions.SectionName, o => o.Validate());
+        AddSettings<RateLimitsOptions>(services, configuration, RateLimitsOptions.SectionName, o => o.Validate());
+        services.AddRequestLimits();
         services.AddOptions<CarbonOptions>().Bind(configuration.GetSection(CarbonOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CarbonOptions>>(sp =>
             new SettingsValidator<CarbonOptions>(o => o.Validate(sp.GetRequiredService<CarbonProfileCatalog>().Zones)));

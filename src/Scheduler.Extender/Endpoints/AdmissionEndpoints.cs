@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scheduler.Extender.Hosting;
+using Scheduler.Extender.RateLimiting;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Extender.Wire;
 using Scheduler.Kubernetes.Admission;
@@ -27,9 +28,9 @@ internal static partial class AdmissionEndpoints
     public static IEndpointRouteBuilder MapAdmission(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/mutate/jobs", (HttpContext context, JobAdmission jobs, AdmissionMetrics metrics, SchedulerMetrics faults, IOptions<ExtenderOptions> options, ILogger<JobAdmission> logger) =>
-            AnswerAsync(context, "jobs", jobs, metrics, faults, options.Value.MaxRequestBytes, logger));
+            AnswerAsync(context, "jobs", jobs, metrics, faults, options.Value.MaxRequestBytes, logger)).RequireRateLimiting(RequestLimits.Admission);
         endpoints.MapPost("/mutate/pods", (HttpContext context, PodAdmission pods, AdmissionMetrics metrics, SchedulerMetrics faults, IOptions<ExtenderOptions> options, ILogger<PodAdmission> logger) =>
-            AnswerAsync(context, "pods", pods, metrics, faults, options.Value.MaxRequestBytes, logger));
+            AnswerAsync(context, "pods", pods, metrics, faults, options.Value.MaxRequestBytes, logger)).RequireRateLimiting(RequestLimits.Admission);
         return endpoints;
     }
 
@@ -86,23 +87,17 @@ internal static partial class AdmissionEndpoints
         catch (Exception e) when (e is ExtenderRequestException or AdmissionReviewException)
         {
             LogInvalid(logger, resource, e.Message);
-            await BadRequestAsync(context, e.Message).ConfigureAwait(false);
+            await JsonError.WriteAsync(context, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+        }
+        catch (RequestTooLargeException e)
+        {
+            LogInvalid(logger, resource, e.Message);
+            await JsonError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, e.Message).ConfigureAwait(false);
         }
         finally
         {
             metrics.Record(resource, decision, Stopwatch.GetElapsedTime(started));
         }
-    }
-
-    private static async Task BadRequestAsync(HttpContext context, string message)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.ContentType = JsonContentType;
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("Error", message);
-        writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     [LoggerMessage(Message = "Admission of {Resource} {Namespace}/{Name} (review {Uid}): {Outcome}, {Reason}")]

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Scheduler.Core.Scoring;
 using Scheduler.Extender.Extending;
 using Scheduler.Extender.Hosting;
+using Scheduler.Extender.RateLimiting;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Extender.Wire;
 
@@ -24,8 +25,8 @@ internal static partial class ExtenderEndpoints
 
     public static IEndpointRouteBuilder MapExtender(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/filter", FilterAsync);
-        endpoints.MapPost("/prioritize", PrioritizeAsync);
+        endpoints.MapPost("/filter", FilterAsync).RequireRateLimiting(RequestLimits.Scheduler);
+        endpoints.MapPost("/prioritize", PrioritizeAsync).RequireRateLimiting(RequestLimits.Scheduler);
         return endpoints;
     }
 
@@ -113,24 +114,18 @@ internal static partial class ExtenderEndpoints
         catch (ExtenderRequestException e)
         {
             outcome = "bad_request";
-            await BadRequestAsync(context, e.Message).ConfigureAwait(false);
+            await JsonError.WriteAsync(context, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+        }
+        catch (RequestTooLargeException e)
+        {
+            outcome = "too_large";
+            await JsonError.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, e.Message).ConfigureAwait(false);
         }
         finally
         {
             body?.Dispose();
             metrics.RecordRequest(verb, outcome, Stopwatch.GetElapsedTime(started));
         }
-    }
-
-    private static async Task BadRequestAsync(HttpContext context, string message)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.ContentType = JsonContentType;
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("Error", message);
-        writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Internal fault while answering {Verb}; answering without carbon preference")]

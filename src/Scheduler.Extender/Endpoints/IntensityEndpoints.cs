@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Scheduler.Extender.RateLimiting;
 using Scheduler.Signals.Intensity;
 
 namespace Scheduler.Extender.Endpoints;
@@ -42,7 +43,7 @@ internal static class IntensityEndpoints
                     count = e.Count,
                 }),
             });
-        });
+        }).RequireRateLimiting(RequestLimits.Intensity);
         return endpoints;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Scheduler.Extender.RateLimiting;
 using Scheduler.Reporting;
 
 namespace Scheduler.Extender.Endpoints;
@@ -24,7 +25,7 @@ internal static partial class ReportEndpoints
 
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/reports/savings", AnswerAsync);
+        endpoints.MapGet("/reports/savings", AnswerAsync).RequireRateLimiting(RequestLimits.Reports);
         return endpoints;
     }
 

@@ -1,10 +1,14 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Scheduler.Extender.Wire;
 
 namespace Scheduler.Extender.Endpoints;
 
-/// <summary>Reads a whole request body into a pooled buffer, refusing bodies over the limit with a clear message.</summary>
+/// <summary>
+/// Reads a whole request body into a pooled buffer, refusing bodies over the limit with a clear message
+/// (<see cref="RequestTooLargeException"/>, HTTP 413).
+/// </summary>
 internal sealed class RequestBody : IDisposable
 {
     private byte[] _buffer;
@@ -23,7 +27,13 @@ internal sealed class RequestBody : IDisposable
     {
         if (request.ContentLength > maxBytes)
         {
-            throw new ExtenderRequestException($"The request body of {request.ContentLength} bytes exceeds the limit of {maxBytes} bytes (Extender:MaxRequestBytes).");
+            throw new RequestTooLargeException($"The request body of {request.ContentLength} bytes exceeds the limit of {maxBytes} bytes (Extender:MaxRequestBytes).");
+        }
+
+        // Kestrel's own limit (30 MB unless set) would otherwise refuse, with an empty 413, bodies this setting allows.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrelLimit)
+        {
+            kestrelLimit.MaxRequestBodySize = maxBytes + 1L;
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1L, request.ContentLength + 1 ?? 64 * 1024));
@@ -36,7 +46,7 @@ internal sealed class RequestBody : IDisposable
                 {
                     if (length > maxBytes)
                     {
-                        throw new ExtenderRequestException($"The request body exceeds the limit of {maxBytes} bytes (Extender:MaxRequestBytes).");
+                        throw TooLarge(maxBytes);
                     }
 
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
@@ -45,7 +55,21 @@ internal sealed class RequestBody : IDisposable
                     buffer = larger;
                 }
 
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                }
+                catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                {
+                    throw TooLarge(maxBytes, e);
+                }
+                catch (BadHttpRequestException e)
+                {
+                    // A malformed chunked encoding, a body shorter than its Content-Length, a client too slow to send.
+                    throw new ExtenderRequestException($"The request body cannot be read: {e.Message}", e);
+                }
+
                 if (read == 0)
                 {
                     break;
@@ -54,7 +78,7 @@ internal sealed class RequestBody : IDisposable
                 length += read;
                 if (length > maxBytes)
                 {
-                    throw new ExtenderRequestException($"The request body exceeds the limit of {maxBytes} bytes (Extender:MaxRequestBytes).");
+                    throw TooLarge(maxBytes);
                 }
             }
 
@@ -71,6 +95,9 @@ internal sealed class RequestBody : IDisposable
             throw;
         }
     }
+
+    private static RequestTooLargeException TooLarge(int maxBytes, Exception? inner = null) =>
+        new($"The request body exceeds the limit of {maxBytes} bytes (Extender:MaxRequestBytes).", inner);
 
     public void Dispose()
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 using Scheduler.Extender.Endpoints;
+using Scheduler.Extender.RateLimiting;
 using Scheduler.Extender.Telemetry;
 
 namespace Scheduler.Extender.Hosting;
@@ -44,6 +45,9 @@ public static class ExtenderApp
         {
             app.UseMiddleware<ClientCertificateGate>();
         }
+
+        // After the certificate gate, so that refused callers spend no one's budget; only endpoints with a policy are limited.
+        app.UseRateLimiter();
 
         // The deferral metrics listen to the controller's decisions, so they exist from the start (when the controller runs).
         _ = app.Services.GetService<DeferralMetrics>();

@@ -18,7 +18,17 @@ internal static class HttpsListener
     /// <summary>Sets the listen URLs: <paramref name="httpUrls"/>, plus HTTPS on <c>Tls:Port</c> when <c>Tls</c> is configured.</summary>
     public static void Configure(WebApplicationBuilder builder, string httpUrls)
     {
-        var tls = builder.Configuration.GetSection(TlsOptions.SectionName).Get<TlsOptions>() ?? new TlsOptions();
+        TlsOptions tls;
+        try
+        {
+            tls = builder.Configuration.GetSection(TlsOptions.SectionName).Get<TlsOptions>() ?? new TlsOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            // A value of the wrong type (Tls:Port=abc): reported with every other bad setting before the start.
+            tls = new TlsOptions();
+        }
+
         if (!tls.Enabled)
         {
             builder.WebHost.UseUrls(httpUrls);

@@ -10,6 +10,7 @@ using Scheduler.Core.Pods;
 using Scheduler.Core.Scoring;
 using Scheduler.Extender.Extending;
 using Scheduler.Extender.Ledger;
+using Scheduler.Extender.RateLimiting;
 using Scheduler.Extender.Telemetry;
 using Scheduler.Extender.Wire;
 using Scheduler.Kubernetes;
@@ -45,15 +46,19 @@ internal static class SchedulerServiceCollectionExtensions
         AddSettings<KeplerOptions>(services, configuration, KeplerOptions.SectionName, o => o.Validate());
         AddSettings<DeferralOptions>(services, configuration, DeferralOptions.SectionName, o => o.Validate());
         AddSettings<TlsOptions>(services, configuration, TlsOptions.SectionName, o => o.Validate());
+        AddSettings<RateLimitsOptions>(services, configuration, RateLimitsOptions.SectionName, o => o.Validate());
+        services.AddRequestLimits();
         services.AddOptions<CarbonOptions>().Bind(configuration.GetSection(CarbonOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CarbonOptions>>(sp =>
             new SettingsValidator<CarbonOptions>(o => o.Validate(sp.GetRequiredService<CarbonProfileCatalog>().Zones)));
+        services.AddSettingsCheck<CarbonOptions>();
 
         // Models: loaded once; a malformed model file stops the start with its name and the reason.
         services.AddSingleton(new ModelFiles(configuration["Models:Directory"]));
         services.AddSingleton(sp => CarbonProfileCatalog.Load(sp.GetRequiredService<ModelFiles>()));
         services.AddSingleton(sp => HardwarePowerCatalog.Load(sp.GetRequiredService<ModelFiles>()));
         services.AddSingleton(sp => CloudRegionMap.Load(sp.GetRequiredService<ModelFiles>()));
+        services.AddSingleton(new StartupSettings.SettingsCheck(typeof(ModelFiles), ModelSettings.Load));
 
         // Carbon intensity: read by requests from the cache, refreshed in the background.
         services.AddSingleton<IntensityCache>();
@@ -205,14 +210,14 @@ internal static class SchedulerServiceCollectionExtensions
     private static bool DeferralWanted(IConfiguration configuration)
     {
         var section = configuration.GetSection(DeferralOptions.SectionName);
-        return section.GetValue<bool>(nameof(DeferralOptions.Enabled))
-            || section.GetValue<bool>(nameof(DeferralOptions.DryRun))
+        return Flag(section, nameof(DeferralOptions.Enabled))
+            || Flag(section, nameof(DeferralOptions.DryRun))
             || section.GetSection(nameof(DeferralOptions.DryRunNamespaces)).GetChildren().Any();
     }
 
     private static NodeSourceKind NodeSourceOf(IConfiguration configuration)
     {
-        if (configuration.GetValue<bool>($"{KubernetesOptions.SectionName}:Enabled"))
+        if (Flag(configuration, $"{KubernetesOptions.SectionName}:Enabled"))
         {
             return NodeSourceKind.Cluster;
         }
@@ -221,6 +226,11 @@ internal static class SchedulerServiceCollectionExtensions
             ? NodeSourceKind.None
             : NodeSourceKind.InventoryFile;
     }
+
+    // A switch read before the settings are bound; a value that is not a boolean counts as off here and is reported
+    // with every other bad setting before the start.
+    private static bool Flag(IConfiguration configuration, string key) =>
+        bool.TryParse(configuration[key], out var value) && value;
 
     private static KubernetesClientConfiguration ClusterConfiguration(KubernetesOptions options) =>
         options.KubeConfigFile is not null
@@ -234,5 +244,6 @@ internal static class SchedulerServiceCollectionExtensions
     {
         services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TOptions>>(new SettingsValidator<TOptions>(validate));
+        services.AddSettingsCheck<TOptions>();
     }
 }

@@ -33,10 +33,12 @@ internal static class CarbonLedgerServiceCollectionExtensions
         {
             services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
             services.AddSingleton<IValidateOptions<StorageOptions>>(new SettingsValidator<StorageOptions>(o => o.Validate()));
+            services.AddSettingsCheck<StorageOptions>();
         }
 
         services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LedgerOptions>>(new SettingsValidator<LedgerOptions>(o => o.Validate()));
+        services.AddSettingsCheck<LedgerOptions>();
 
         services.AddSingleton<StorageStarter>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageStarter>());

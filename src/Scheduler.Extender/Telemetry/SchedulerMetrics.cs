@@ -41,7 +41,7 @@ internal sealed class SchedulerMetrics
         var factory = Metrics.WithCustomRegistry(registry);
         _requestSeconds = factory.CreateHistogram(
             "carbon_extender_request_duration_seconds",
-            "Time to answer an extender request, by verb and outcome (ok, bad_request, fault).",
+            "Time to answer an extender request, by verb and outcome (ok, bad_request, too_large, fault).",
             new HistogramConfiguration { LabelNames = ["verb", "outcome"], Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
         _scores = factory.CreateHistogram(
             "carbon_extender_node_score",
@@ -57,7 +57,7 @@ internal sealed class SchedulerMetrics
             new CounterConfiguration { LabelNames = ["zone"] });
         _rejected = factory.CreateCounter(
             "carbon_extender_rejected_requests_total",
-            "Requests refused before reaching an endpoint, by reason (client_certificate_missing, client_certificate_untrusted).",
+            "Requests refused before reaching an endpoint, by reason (client_certificate_missing, client_certificate_untrusted, rate_limited).",
             new CounterConfiguration { LabelNames = ["reason"] });
         var intensity = factory.CreateGauge(
             "carbon_zone_intensity_grams_per_kwh",

@@ -107,9 +107,15 @@ public sealed class CarbonOptions
     private static IEnumerable<string> RequiredSettings(string zone, string type, CarbonZoneOptions options)
     {
         var prefix = $"Carbon:Zones:{zone}";
-        if (options.Url is not null && !Uri.TryCreate(options.Url, UriKind.Absolute, out _))
+        Uri? url = null;
+        if (options.Url is not null && !Uri.TryCreate(options.Url, UriKind.Absolute, out url))
         {
             yield return $"{prefix}:Url '{options.Url}' is not an absolute URL.";
+        }
+        else if (url is { UserInfo.Length: > 0 })
+        {
+            // The value itself is not repeated: it holds a password.
+            yield return $"{prefix}:Url carries credentials (user:password@); give them in {prefix}:TokenFile or :Username and :PasswordFile.";
         }
 
         switch (type)

@@ -83,6 +83,11 @@ public sealed class KeplerOptions
         {
             errors.Add($"Kepler:PrometheusUrl '{PrometheusUrl}' is not an absolute http(s) URL.");
         }
+        else if (!string.IsNullOrWhiteSpace(PrometheusUrl) && new Uri(PrometheusUrl).UserInfo.Length > 0)
+        {
+            // Not sent by the client, and would be printed with the URL: the value itself is not repeated.
+            errors.Add("Kepler:PrometheusUrl carries credentials (user:password@); put a bearer token in Kepler:TokenFile instead.");
+        }
 
         if (TokenFile is not null && !string.IsNullOrWhiteSpace(TokenFile) && !File.Exists(TokenFile))
         {

@@ -193,19 +193,6 @@ public class AdmissionEndpointTests(AdmissionServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task PostJob_OversizedBody_Is400NamingTheLimit()
-    {
-        await using var server = await ExtenderServer.StartAsync(null, "--Extender:MaxRequestBytes", "4096");
-        var review = AdmissionReviewBodies.Job();
-        review["request"]!["object"]!["metadata"]!["annotations"]!["padding"] = new string('x', 8192);
-
-        using var response = await server.Client.PostAsync(Jobs, review.Content());
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("4096", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Start_MissingCertificateFile_IsAConfigurationError()
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => ExtenderServer.StartAsync(

@@ -26,33 +26,6 @@ public class BadRequestTests(ExtenderServerFixture fixture) : IClassFixture<Exte
     }
 
     [Fact]
-    public async Task Post_OversizedBody_Is400NamingTheLimit()
-    {
-        await using var server = await ExtenderServer.StartAsync(null, "--Extender:MaxRequestBytes", "4096");
-        var body = TestNodes.Args(TestNodes.Pod(), names: Enumerable.Range(0, 1000).Select(i => $"node-{i}"));
-
-        using var response = await server.Client.PostAsync(new Uri("/prioritize", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("4096", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Post_OversizedChunkedBody_Is400()
-    {
-        await using var server = await ExtenderServer.StartAsync(null, "--Extender:MaxRequestBytes", "4096");
-        var body = Encoding.UTF8.GetBytes(TestNodes.Args(TestNodes.Pod(), names: Enumerable.Range(0, 1000).Select(i => $"node-{i}")));
-        using var content = new StreamContent(new MemoryStream(body));
-        content.Headers.ContentType = new("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/filter", UriKind.Relative)) { Content = content };
-        request.Headers.TransferEncodingChunked = true;
-
-        using var response = await server.Client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    [Fact]
     public async Task Get_OnAVerb_IsMethodNotAllowed()
     {
         using var response = await Client.GetAsync(new Uri("/prioritize", UriKind.Relative));

@@ -42,7 +42,8 @@ internal static class ProviderHttp
 
             if (!response.IsSuccessStatusCode)
             {
-                var detail = await ReadDetailAsync(response, cancellationToken).ConfigureAwait(false);
+                // A server may echo the request (its Authorization header among it) in its error body.
+                var detail = ProviderExchange.Redact(await ReadDetailAsync(response, cancellationToken).ConfigureAwait(false), Secrets(bearerToken));
                 throw Classify(provider, uri, response, detail, time);
             }
 
@@ -64,7 +65,8 @@ internal static class ProviderHttp
         }
         catch (HttpRequestException e)
         {
-            throw new IntensityProviderException(provider, ProviderErrorKind.Server, $"{uri.GetLeftPart(UriPartial.Authority)} could not be reached: {e.Message}", inner: e);
+            // The scheme, host and port only: a URL's user information is a credential.
+            throw new IntensityProviderException(provider, ProviderErrorKind.Server, $"{uri.Scheme}://{uri.Authority} could not be reached: {ProviderExchange.Redact(e.Message, Secrets(bearerToken))}", inner: e);
         }
         catch (IOException e)
         {
@@ -92,6 +94,8 @@ internal static class ProviderHttp
             throw new IntensityProviderException(provider, ProviderErrorKind.Auth, $"the token file {tokenFile} {detail}", inner: e.InnerException);
         }
     }
+
+    private static string[] Secrets(string? bearerToken) => bearerToken is null ? [] : [bearerToken];
 
     /// <summary>The time written as the given UTC format, for URLs.</summary>
     public static string Format(DateTimeOffset time, string format) =>

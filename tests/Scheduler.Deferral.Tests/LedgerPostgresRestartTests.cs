@@ -53,6 +53,10 @@ public class LedgerPostgresRestartTests(PostgresFixture postgres, ITestOutputHel
         Timeline.AssertAhead(clean, "the planned start, with the database down");
         await scenario.WaitForReleasesAsync(jobs, clean + Timeline.Running + Timeline.Grace - DateTimeOffset.UtcNow);
         scenario.AssertReleased(plans, _ => clean + Timeline.Running);
+
+        // The Jobs run a little (a completion time has whole seconds), then the Job controller completes them.
+        var ran = jobs.Max(j => scenario.Releases.ReleasedAt(j)!.Value) + TimeSpan.FromSeconds(1.5);
+        await Eventually.UntilAsync(() => DateTimeOffset.UtcNow >= ran, "the Jobs have run", timeout: Timeline.Grace);
         foreach (var job in jobs)
         {
             scenario.Api.CompleteJob(Namespace, job);

@@ -8,8 +8,21 @@ internal sealed record LedgerTables(
     IReadOnlyList<LedgerPlanRow> Plans,
     IReadOnlyList<LedgerRunRow> Runs)
 {
-    /// <summary>The rows of the Jobs with <paramref name="uids"/>.</summary>
+    /// <summary>The rows of the Jobs with <paramref name="uids"/>; none before the service's migrations made the tables.</summary>
     public static async Task<LedgerTables> ReadAsync(string connectionString, IReadOnlyCollection<string> uids)
+    {
+        try
+        {
+            return await ReadRowsAsync(connectionString, uids);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The service applies the migrations in the background after it starts.
+            return new LedgerTables([], [], []);
+        }
+    }
+
+    private static async Task<LedgerTables> ReadRowsAsync(string connectionString, IReadOnlyCollection<string> uids)
     {
         await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
         await connection.OpenAsync();

@@ -15,7 +15,7 @@ namespace Scheduler.Deferral.Tests.Support;
 /// <summary>
 /// One fault test's world, all in wall-clock time: the fake Kubernetes API (nodes in grid zones <c>XA</c>, two
 /// nodes, and <c>XB</c>, one), a kubeconfig pointing at it, a fresh database on the real PostgreSQL, a forecast
-/// CSV per zone at a 10-second step, and the real service in child processes configured by environment
+/// CSV per zone at a 10-second step (or a fake provider's API), and the real service in child processes configured by environment
 /// variables. The zones have no built-in profile, so when their files fail there is no forecast at all.
 /// </summary>
 internal sealed class DeferralScenario : IAsyncDisposable
@@ -41,6 +41,7 @@ internal sealed class DeferralScenario : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private readonly List<ServiceProcess> _services = [];
     private readonly Dictionary<string, string> _forecastFiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string>> _providerZones = new(StringComparer.Ordinal);
     private readonly string _kubeConfig;
 
     private DeferralScenario(FakeKubernetesApiServer api, PostgresServer postgres, string connectionString, string directory, ITestOutputHelper output)
@@ -52,11 +53,6 @@ internal sealed class DeferralScenario : IAsyncDisposable
         _output = output;
         _kubeConfig = Path.Combine(directory, "kubeconfig");
         File.WriteAllText(_kubeConfig, FakeKubeConfig.For(api.Host, Namespace));
-        foreach (var zone in new[] { ZoneA, ZoneB })
-        {
-            _forecastFiles[zone] = Path.Combine(directory, $"{zone}.csv");
-        }
-
         Releases = new ReleaseRecorder(api.CreateClient(), Namespace, api.ResourceVersion);
     }
 
@@ -121,14 +117,28 @@ internal sealed class DeferralScenario : IAsyncDisposable
             text.Append(CultureInfo.InvariantCulture, $"{at:yyyy-MM-ddTHH:mm:ssZ},{intensity(at)}\n");
         }
 
-        Replace(_forecastFiles[zone], text.ToString());
+        Replace(ForecastFile(zone), text.ToString());
     }
 
     /// <summary>Leaves only the header in <paramref name="zone"/>'s forecast file: a provider with nothing to give.</summary>
-    public void EmptyForecast(string zone) => Replace(_forecastFiles[zone], "timestamp,gCO2eq/kWh\n");
+    public void EmptyForecast(string zone) => Replace(ForecastFile(zone), "timestamp,gCO2eq/kWh\n");
 
-    /// <summary>Starts a service process named <paramref name="name"/> on this scenario's API, database and forecasts.</summary>
-    public async Task<ServiceProcess> StartServiceAsync(string name)
+    /// <summary>
+    /// Serves <paramref name="zone"/> from an Electricity Maps API at <paramref name="url"/> (a fake), with its token
+    /// in a file as a mounted Secret would hold it, instead of a forecast file.
+    /// </summary>
+    public void UseElectricityMaps(string zone, string url, string token)
+    {
+        var tokenFile = Path.Combine(Directory, $"{zone}.token");
+        File.WriteAllText(tokenFile, token);
+        _providerZones[zone] = new Dictionary<string, string>(StringComparer.Ordinal) { ["Type"] = "ElectricityMaps", ["Url"] = url, ["TokenFile"] = tokenFile };
+    }
+
+    /// <summary>
+    /// Starts a service process named <paramref name="name"/> on this scenario's API, database and forecasts, with
+    /// <paramref name="settings"/> (environment form) on top of the scenario's own.
+    /// </summary>
+    public async Task<ServiceProcess> StartServiceAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -148,6 +158,19 @@ internal sealed class DeferralScenario : IAsyncDisposable
         {
             environment[$"Carbon__Zones__{zone}__Type"] = "File";
             environment[$"Carbon__Zones__{zone}__Path"] = path;
+        }
+
+        foreach (var (zone, source) in _providerZones)
+        {
+            foreach (var (key, value) in source)
+            {
+                environment[$"Carbon__Zones__{zone}__{key}"] = value;
+            }
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
         }
 
         var service = await ServiceProcess.StartAsync(name, environment, Path.Combine(Directory, $"service-{name}.log"));
@@ -345,6 +368,17 @@ internal sealed class DeferralScenario : IAsyncDisposable
         {
             // A log still held open; the directory is in the temporary folder.
         }
+    }
+
+    // A zone's forecast file, named when it is first written.
+    private string ForecastFile(string zone)
+    {
+        if (!_forecastFiles.TryGetValue(zone, out var path))
+        {
+            _forecastFiles[zone] = path = Path.Combine(Directory, $"{zone}.csv");
+        }
+
+        return path;
     }
 
     private string? LeaseHolder() => Api.GetLease(LeaseNamespace, new Kubernetes.Deferral.DeferralOptions().LeaseName)?.Spec?.HolderIdentity;

@@ -35,6 +35,11 @@ internal sealed class ApiRequestHandler(ResourceStore store, RequestJournal jour
         };
         if (journal.Record(request) is { } failure)
         {
+            if (failure.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = JsonObjects.Format(seconds);
+            }
+
             await WriteAsync(context, failure.StatusCode, failure.ContentType, failure.Body);
             return;
         }

@@ -92,6 +92,13 @@ public sealed partial class FakeKubernetesApiServer : IAsyncDisposable
     /// </summary>
     public void ExpireHistory() => _store.ExpireHistory();
 
+    /// <summary>
+    /// Ends every open watch cleanly (as at <c>timeoutSeconds</c>) and compacts the history in the same instant, as
+    /// when etcd compacted while a client was between two watches: each client's re-watch from the resourceVersion
+    /// it had gets an <c>ERROR</c> event with a 410 <c>Expired</c> Status, and it must list again.
+    /// </summary>
+    public void EndWatchesAndExpireHistory() => _store.ExpireHistory(endWatchesCleanly: true);
+
     /// <summary>Ends every open watch response cleanly, as the API server does at <c>timeoutSeconds</c>.</summary>
     public void EndWatches() => _store.EndWatches(drop: false);
 
@@ -104,6 +111,16 @@ public sealed partial class FakeKubernetesApiServer : IAsyncDisposable
     /// </summary>
     public void FailNextRequests(ApiRequestKind? kind, HttpStatusCode statusCode = HttpStatusCode.InternalServerError, int times = 1, string? reason = null, string? message = null) =>
         _journal.Enqueue(new InjectedFailure(kind, (int)statusCode, "application/json", StatusResponses.ToJson(StatusResponses.Injected(statusCode, reason, message))), times);
+
+    /// <summary>
+    /// Answers the next <paramref name="times"/> requests of <paramref name="kind"/> (any when <c>null</c>) as the
+    /// API server's priority and fairness answers a request it has no seat for: 429 with a <c>Retry-After</c>
+    /// header and a <c>TooManyRequests</c> Status whose details carry <c>retryAfterSeconds</c>.
+    /// </summary>
+    public void ThrottleNextRequests(ApiRequestKind? kind, int times = 1, int retryAfterSeconds = 1) =>
+        _journal.Enqueue(
+            new InjectedFailure(kind, 429, "application/json", StatusResponses.ToJson(StatusResponses.TooManyRequests(retryAfterSeconds)), retryAfterSeconds),
+            times);
 
     /// <summary>
     /// Answers the next <paramref name="times"/> requests of <paramref name="kind"/> (any when <c>null</c>)

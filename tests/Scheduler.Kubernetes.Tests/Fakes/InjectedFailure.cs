@@ -5,4 +5,5 @@ namespace Scheduler.Kubernetes.Tests.Fakes;
 /// <param name="StatusCode">The HTTP status code.</param>
 /// <param name="ContentType">The body's content type.</param>
 /// <param name="Body">The body.</param>
-internal sealed record InjectedFailure(ApiRequestKind? Kind, int StatusCode, string ContentType, string Body);
+/// <param name="RetryAfterSeconds">The <c>Retry-After</c> header, or <c>null</c> for none.</param>
+internal sealed record InjectedFailure(ApiRequestKind? Kind, int StatusCode, string ContentType, string Body, int? RetryAfterSeconds = null);

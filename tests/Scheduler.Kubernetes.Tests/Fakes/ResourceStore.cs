@@ -222,8 +222,11 @@ internal sealed partial class ResourceStore
         }
     }
 
-    /// <summary>Compacts the history: every older resourceVersion is gone, and open watches get a 410 and end.</summary>
-    public void ExpireHistory()
+    /// <summary>
+    /// Compacts the history: every older resourceVersion is gone, and open watches get a 410 and end; or, with
+    /// <paramref name="endWatchesCleanly"/>, end as at timeoutSeconds, so that their re-watch is what gets the 410.
+    /// </summary>
+    public void ExpireHistory(bool endWatchesCleanly = false)
     {
         lock (_gate)
         {
@@ -236,7 +239,11 @@ internal sealed partial class ResourceStore
 
             foreach (var watch in _watches)
             {
-                watch.Send(_version, ExpiredEvent(watch.Position, _oldestWatchable));
+                if (!endWatchesCleanly)
+                {
+                    watch.Send(_version, ExpiredEvent(watch.Position, _oldestWatchable));
+                }
+
                 watch.End();
             }
         }

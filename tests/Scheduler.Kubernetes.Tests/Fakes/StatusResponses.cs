@@ -114,6 +114,13 @@ internal static class StatusResponses
     public static JsonObject UnsupportedMediaType(IEnumerable<string> accepted) =>
         Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", accepted)}");
 
+    /// <summary>
+    /// 429 TooManyRequests as priority and fairness answers it (<c>apfRejectRequest</c>), with the seconds to wait
+    /// in its details (and in the <c>Retry-After</c> header).
+    /// </summary>
+    public static JsonObject TooManyRequests(int retryAfterSeconds) =>
+        Failure(429, "TooManyRequests", "Too many requests, please try again later.", new JsonObject { ["retryAfterSeconds"] = retryAfterSeconds });
+
     /// <summary>410 Expired.</summary>
     public static JsonObject Expired(string message) => Failure(410, "Expired", message);
 

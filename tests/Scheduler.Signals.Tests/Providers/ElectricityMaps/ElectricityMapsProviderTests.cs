@@ -187,6 +187,22 @@ public sealed class ElectricityMapsProviderTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task GetForecastAsync_OutageThatLasts_FailsEveryCallUntilTheServerIsBack()
+    {
+        _server.Set("DE", "forecast", ForecastJson("DE", Now, TimeSpan.FromHours(1), [300, 301]));
+        _server.RespondAlways(LoopbackApp.Canned(503, "<html>upstream error</html>", "text/html"));
+
+        var first = await Assert.ThrowsAsync<IntensityProviderException>(() => Provider().GetForecastAsync("DE", Now, CancellationToken.None));
+        var second = await Assert.ThrowsAsync<IntensityProviderException>(() => Provider().GetForecastAsync("DE", Now, CancellationToken.None));
+        _server.RespondAlways(null);
+        var forecast = await Provider().GetForecastAsync("DE", Now, CancellationToken.None);
+
+        Assert.Equal((ProviderErrorKind.Server, ProviderErrorKind.Server), (first.Kind, second.Kind));
+        Assert.Equal([300, 301], forecast!.Series.Values.ToArray());
+        Assert.Equal([503, 503, 200], _server.Requests.Select(r => r.Status));
+    }
+
+    [Fact]
     public async Task GetForecastAsync_ServerSlowerThanTheClientTimeout_IsTimeout()
     {
         _server.Set("DE", "forecast", ForecastJson("DE", Now, TimeSpan.FromHours(1), [300, 301]));

@@ -15,7 +15,8 @@ namespace Scheduler.Signals.Tests.Providers.Fakes;
 /// <item>no <c>zone</c>: 400; a zone without data: 404; <c>past-range</c> without <c>start</c>/<c>end</c>: 400;
 /// error bodies are JSON <c>{"message": …}</c>.</item>
 /// </list>
-/// Tests can replace the next answers (<see cref="RespondNext(RequestDelegate)"/>) and read the requests received.
+/// Tests can replace the next answers (<see cref="RespondNext(RequestDelegate)"/>) or all of them for a while
+/// (<see cref="RespondAlways"/>), and read the requests received.
 /// </summary>
 public sealed class ElectricityMapsFakeServer : IAsyncDisposable
 {
@@ -26,6 +27,7 @@ public sealed class ElectricityMapsFakeServer : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Zone, string Endpoint), string> _bodies = new();
     private readonly ConcurrentQueue<RequestDelegate> _next = new();
     private readonly ConcurrentQueue<ElectricityMapsFakeRequest> _requests = new();
+    private RequestDelegate? _always;
 
     private ElectricityMapsFakeServer(string token)
     {
@@ -65,6 +67,12 @@ public sealed class ElectricityMapsFakeServer : IAsyncDisposable
     public void RespondNext(int status, string body = "", string contentType = "application/json", params (string Name, string Value)[] headers) =>
         RespondNext(LoopbackApp.Canned(status, body, contentType, headers));
 
+    /// <summary>
+    /// Answers every request with <paramref name="respond"/> (after the ones queued by <see cref="RespondNext(RequestDelegate)"/>)
+    /// until called again; <c>null</c> goes back to the normal answers. For an outage that lasts, rather than one bad answer.
+    /// </summary>
+    public void RespondAlways(RequestDelegate? respond) => Volatile.Write(ref _always, respond);
+
     /// <summary>Holds the next request for <paramref name="delay"/> (or until the client gives up) before answering normally.</summary>
     public void DelayNext(TimeSpan delay) =>
         RespondNext(async context =>
@@ -90,6 +98,10 @@ public sealed class ElectricityMapsFakeServer : IAsyncDisposable
             if (_next.TryDequeue(out var respond))
             {
                 await respond(context);
+            }
+            else if (Volatile.Read(ref _always) is { } always)
+            {
+                await always(context);
             }
             else
             {

@@ -77,8 +77,8 @@ public sealed class ProviderParserFuzzTests : IAsyncLifetime, IDisposable
                 var mutant = JsonMutator.Mutate(original, random);
                 File.WriteAllBytes(path, mutant.Bytes);
                 File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(random.Next()));
-                var problem = Outcome(() => provider.GetForecastAsync("DE", NesoDay, CancellationToken.None))
-                    ?? Outcome(() => provider.GetActualsAsync("DE", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None));
+                var problem = ProviderCallOutcome.Forecast(() => provider.GetForecastAsync("DE", NesoDay, CancellationToken.None))
+                    ?? ProviderCallOutcome.Actuals(() => provider.GetActualsAsync("DE", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None));
                 return problem is null ? null : $"{problem} (mutations: {mutant.Describe()})";
             });
         }
@@ -148,66 +148,9 @@ public sealed class ProviderParserFuzzTests : IAsyncLifetime, IDisposable
         {
             var mutant = JsonMutator.Mutate(original, random);
             _answer = mutant.Bytes;
-            var problem = Outcome(() => forecast("GB", NesoDay, CancellationToken.None))
-                ?? Outcome(() => actuals("GB", NesoDay, NesoDay.AddDays(2), CancellationToken.None));
+            var problem = ProviderCallOutcome.Forecast(() => forecast("GB", NesoDay, CancellationToken.None))
+                ?? ProviderCallOutcome.Actuals(() => actuals("GB", NesoDay, NesoDay.AddDays(2), CancellationToken.None));
             return problem is null ? null : $"{problem} (mutations: {mutant.Describe()})";
         });
-    }
-
-    private static string? Outcome(Func<Task<IntensityForecast?>> call)
-    {
-        try
-        {
-            var forecast = call().GetAwaiter().GetResult();
-            if (forecast is null)
-            {
-                return null;
-            }
-
-            var series = forecast.Series;
-            return series.Step <= TimeSpan.Zero ? $"a forecast with step {series.Step}"
-                : series.Count == 0 ? "an empty forecast"
-                : series.Values.ToArray().FirstOrDefault(v => !double.IsFinite(v) || v < 0, 0) is var bad && bad != 0 ? $"a forecast value of {bad}"
-                : null;
-        }
-        catch (IntensityProviderException)
-        {
-            return null;
-        }
-        catch (Exception e)
-        {
-            return $"the forecast threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}";
-        }
-    }
-
-    private static string? Outcome(Func<Task<IReadOnlyList<IntensityReading>>> call)
-    {
-        try
-        {
-            var readings = call().GetAwaiter().GetResult();
-            for (var i = 0; i < readings.Count; i++)
-            {
-                var reading = readings[i];
-                if (!double.IsFinite(reading.GramsPerKwh) || reading.GramsPerKwh < 0)
-                {
-                    return $"an actual of {reading.GramsPerKwh} at {reading.Time:O}";
-                }
-
-                if (i > 0 && readings[i - 1].Time >= reading.Time)
-                {
-                    return $"actuals out of order at {reading.Time:O}";
-                }
-            }
-
-            return null;
-        }
-        catch (IntensityProviderException)
-        {
-            return null;
-        }
-        catch (Exception e)
-        {
-            return $"the actuals threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}";
-        }
     }
 }

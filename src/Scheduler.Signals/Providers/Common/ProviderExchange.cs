@@ -82,6 +82,23 @@ internal sealed class ProviderExchange(string provider)
         }
     }
 
+    /// <summary>Runs <paramref name="parse"/> over an answer read by <see cref="ReadJsonAsync"/>.</summary>
+    /// <exception cref="IntensityProviderException">A string in the answer is no text (Malformed), or whatever <paramref name="parse"/> throws.</exception>
+    public T Parse<T>(string what, Func<T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        try
+        {
+            return parse();
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument accepts strings holding invalid UTF-8 or an escaped half surrogate pair
+            // (\ud800); reading one as text (GetString, GetRawText) throws this.
+            throw new IntensityProviderException(provider, ProviderErrorKind.Malformed, $"{what} returned a string that is not valid text: {e.Message}", inner: e);
+        }
+    }
+
     /// <summary>How long the server asked us to wait: <c>Retry-After</c> as delta-seconds or as an HTTP date.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
     {

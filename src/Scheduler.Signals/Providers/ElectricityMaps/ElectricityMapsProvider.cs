@@ -64,7 +64,7 @@ public sealed class ElectricityMapsProvider : IIntensityProvider
         var region = _region ?? zone;
         const string What = "GET /v3/carbon-intensity/forecast";
         using var json = await GetJsonAsync($"/v3/carbon-intensity/forecast?zone={Uri.EscapeDataString(region)}", What, cancellationToken).ConfigureAwait(false);
-        return ElectricityMapsJson.ParseForecast(json.RootElement, zone, region, now);
+        return Exchange.Parse(What, () => ElectricityMapsJson.ParseForecast(json.RootElement, zone, region, now));
     }
 
     /// <inheritdoc />
@@ -88,21 +88,21 @@ public sealed class ElectricityMapsProvider : IIntensityProvider
         {
             const string What = "GET /v3/carbon-intensity/latest";
             using var json = await GetJsonAsync($"/v3/carbon-intensity/latest?zone={region}", What, cancellationToken).ConfigureAwait(false);
-            return ElectricityMapsJson.ParseLatest(json.RootElement, _region ?? zone, periodStart, periodEnd);
+            return Exchange.Parse(What, () => ElectricityMapsJson.ParseLatest(json.RootElement, _region ?? zone, periodStart, periodEnd));
         }
 
         if (periodStart >= now - HistoryReach)
         {
             const string What = "GET /v3/carbon-intensity/history";
             using var json = await GetJsonAsync($"/v3/carbon-intensity/history?zone={region}", What, cancellationToken).ConfigureAwait(false);
-            return ElectricityMapsJson.ParseReadings(json.RootElement, "history", _region ?? zone, periodStart, periodEnd);
+            return Exchange.Parse(What, () => ElectricityMapsJson.ParseReadings(json.RootElement, "history", _region ?? zone, periodStart, periodEnd));
         }
         else
         {
             const string What = "GET /v3/carbon-intensity/past-range";
             var query = $"zone={region}&start={Iso(periodStart)}&end={Iso(periodEnd)}";
             using var json = await GetJsonAsync($"/v3/carbon-intensity/past-range?{query}", What, cancellationToken).ConfigureAwait(false);
-            return ElectricityMapsJson.ParseReadings(json.RootElement, "data", _region ?? zone, periodStart, periodEnd);
+            return Exchange.Parse(What, () => ElectricityMapsJson.ParseReadings(json.RootElement, "data", _region ?? zone, periodStart, periodEnd));
         }
     }
 

@@ -67,8 +67,27 @@ internal static class WattTimeJson
     public static List<IntensityReading> ParseReadings(JsonElement root, string region, string signalType, DateTimeOffset periodStart, DateTimeOffset periodEnd)
     {
         var (factor, period, _) = ReadMeta(root, region, signalType);
-        var points = ReadPoints(root, factor);
-        points.Sort((a, b) => a.Time.CompareTo(b.Time));
+        var answered = ReadPoints(root, factor);
+        answered.Sort((a, b) => a.Time.CompareTo(b.Time));
+
+        // Readings are one per period, in order: a repeated point is dropped, but two different
+        // values for one period cannot both be right.
+        var points = new List<(DateTimeOffset Time, double Grams)>(answered.Count);
+        foreach (var point in answered)
+        {
+            if (points.Count > 0 && points[^1].Time == point.Time)
+            {
+                if (points[^1].Grams != point.Grams)
+                {
+                    throw Malformed($"the answer has two different values at {point.Time:O}");
+                }
+
+                continue;
+            }
+
+            points.Add(point);
+        }
+
         var duration = period ?? DefaultStep;
         if (period is null)
         {

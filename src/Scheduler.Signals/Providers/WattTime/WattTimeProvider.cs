@@ -93,8 +93,9 @@ public sealed class WattTimeProvider : IIntensityProvider
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(zone);
         var query = $"region={Uri.EscapeDataString(_region)}&signal_type={SignalType}";
-        using var json = await GetJsonAsync($"/v3/forecast?{query}", "GET /v3/forecast", cancellationToken).ConfigureAwait(false);
-        return WattTimeJson.ParseForecast(json.RootElement, zone, _region, SignalType, now);
+        const string What = "GET /v3/forecast";
+        using var json = await GetJsonAsync($"/v3/forecast?{query}", What, cancellationToken).ConfigureAwait(false);
+        return Exchange.Parse(What, () => WattTimeJson.ParseForecast(json.RootElement, zone, _region, SignalType, now));
     }
 
     /// <inheritdoc />
@@ -107,8 +108,9 @@ public sealed class WattTimeProvider : IIntensityProvider
         }
 
         var query = $"region={Uri.EscapeDataString(_region)}&start={Iso(periodStart)}&end={Iso(periodEnd)}&signal_type={SignalType}";
-        using var json = await GetJsonAsync($"/v3/historical?{query}", "GET /v3/historical", cancellationToken).ConfigureAwait(false);
-        return WattTimeJson.ParseReadings(json.RootElement, _region, SignalType, periodStart, periodEnd);
+        const string What = "GET /v3/historical";
+        using var json = await GetJsonAsync($"/v3/historical?{query}", What, cancellationToken).ConfigureAwait(false);
+        return Exchange.Parse(What, () => WattTimeJson.ParseReadings(json.RootElement, _region, SignalType, periodStart, periodEnd));
     }
 
     private static string Iso(DateTimeOffset time) =>
@@ -193,16 +195,26 @@ public sealed class WattTimeProvider : IIntensityProvider
 
         using var json = await Exchange.ReadJsonAsync(response, What, cancellationToken).ConfigureAwait(false);
         var root = json.RootElement;
-        if (root.ValueKind != JsonValueKind.Object
-            || !root.TryGetProperty("token", out var value)
-            || value.ValueKind != JsonValueKind.String
-            || string.IsNullOrWhiteSpace(value.GetString()))
+        var token = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("token", out var value) && value.ValueKind == JsonValueKind.String
+            ? Exchange.Parse(What, value.GetString)
+            : null;
+        if (string.IsNullOrWhiteSpace(token))
         {
             throw new IntensityProviderException(ProviderName, ProviderErrorKind.Malformed, $"{What} returned no 'token'");
         }
 
-        return new WattTimeToken(value.GetString()!, startedAt);
+        // Checked before it is cached: a token no Authorization header can carry (a new-line, a space,
+        // non-ASCII) would fail every call until the next login. The token itself stays out of the message.
+        if (!IsBearerToken(token))
+        {
+            throw new IntensityProviderException(ProviderName, ProviderErrorKind.Malformed, $"{What} returned a 'token' that is not a bearer token (RFC 6750 allows letters, digits and -._~+/=)");
+        }
+
+        return new WattTimeToken(token, startedAt);
     }
+
+    private static bool IsBearerToken(string token) =>
+        token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '+' or '/' or '=');
 
     private string[] Secrets(WattTimeToken token) => [.. _credentialSecrets, token.Value];
 }

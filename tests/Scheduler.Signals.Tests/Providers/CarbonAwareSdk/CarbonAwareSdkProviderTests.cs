@@ -242,6 +242,37 @@ public sealed class CarbonAwareSdkProviderTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task GetActualsAsync_PointRepeated_OneReadingForItsPeriod()
+    {
+        _api.Override = static context => CarbonAwareSdkFakeApi.WriteJsonAsync(context, """
+            [{"location":"eastus","time":"2026-01-14T16:00:00+00:00","rating":120.5,"duration":"01:00:00"},
+             {"location":"eastus","time":"2026-01-14T17:00:00+00:00","rating":98,"duration":"01:00:00"},
+             {"location":"eastus","time":"2026-01-14T16:00:00+00:00","rating":120.5,"duration":"01:00:00"}]
+            """);
+        var start = new DateTimeOffset(2026, 1, 14, 16, 0, 0, TimeSpan.Zero);
+
+        var readings = await Provider("eastus").GetActualsAsync("US-EAST", start, start.AddHours(2), CancellationToken.None);
+
+        Assert.Equal([new IntensityReading(start, TimeSpan.FromHours(1), 120.5), new IntensityReading(start.AddHours(1), TimeSpan.FromHours(1), 98)], readings);
+    }
+
+    [Fact]
+    public async Task GetActualsAsync_TwoValuesForOnePeriod_IsMalformed()
+    {
+        _api.Override = static context => CarbonAwareSdkFakeApi.WriteJsonAsync(context, """
+            [{"location":"eastus","time":"2026-01-14T16:00:00+00:00","rating":120.5,"duration":"01:00:00"},
+             {"location":"eastus","time":"2026-01-14T16:00:00+00:00","rating":80,"duration":"01:00:00"}]
+            """);
+        var start = new DateTimeOffset(2026, 1, 14, 16, 0, 0, TimeSpan.Zero);
+
+        var error = await Assert.ThrowsAsync<IntensityProviderException>(
+            () => Provider("eastus").GetActualsAsync("US-EAST", start, start.AddHours(2), CancellationToken.None));
+
+        Assert.Equal(ProviderErrorKind.Malformed, error.Kind);
+        Assert.Contains("two different readings", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Constructor_NoUrl_ThrowsBecauseThereIsNoPublicInstance()
     {
         Assert.Throws<ArgumentException>(() => new CarbonAwareSdkProvider(_http, new CarbonZoneOptions { Type = CarbonSourceTypes.CarbonAwareSdk }, _time));

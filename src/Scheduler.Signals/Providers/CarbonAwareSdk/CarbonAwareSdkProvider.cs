@@ -120,9 +120,8 @@ public sealed class CarbonAwareSdkProvider : IIntensityProvider
             var readings = document.RootElement.EnumerateArray()
                 .Select(p => ReadPoint(p, "time", "rating"))
                 .Where(p => p.Value is not null && p.Time < periodEnd && p.Time + p.Duration > periodStart)
-                .OrderBy(p => p.Time)
-                .Select(p => new IntensityReading(p.Time, p.Duration, p.Value!.Value));
-            return WithoutRepeats(readings);
+                .Select(p => (p.Time, Value: new IntensityReading(p.Time, p.Duration, p.Value!.Value)));
+            return [.. TimedPoints.OnePerTime(readings, time => new FormatException(string.Create(CultureInfo.InvariantCulture, $"the answer has two different readings at {time:O}"))).Select(p => p.Value)];
         }
         catch (Exception e) when (e is FormatException or KeyNotFoundException or InvalidOperationException)
         {
@@ -174,27 +173,4 @@ public sealed class CarbonAwareSdkProvider : IIntensityProvider
         JsonValueKind.Null => TimeSpan.Zero,
         _ => throw new FormatException($"'{duration}' is not a duration"),
     };
-
-    // One reading per period, as the other providers give them: a point the SDK repeats is dropped (its
-    // sources can overlap), but two different values for one period cannot both be right.
-    private static List<IntensityReading> WithoutRepeats(IEnumerable<IntensityReading> ordered)
-    {
-        var readings = new List<IntensityReading>();
-        foreach (var reading in ordered)
-        {
-            if (readings.Count > 0 && readings[^1].Time == reading.Time)
-            {
-                if (readings[^1] != reading)
-                {
-                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"the answer has two different readings at {reading.Time:O}"));
-                }
-
-                continue;
-            }
-
-            readings.Add(reading);
-        }
-
-        return readings;
-    }
 }

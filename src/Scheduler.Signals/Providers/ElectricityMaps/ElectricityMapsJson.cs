@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Scheduler.Core.Intensity;
 using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Providers.Common;
 
 namespace Scheduler.Signals.Providers.ElectricityMaps;
 
@@ -80,25 +81,7 @@ internal static class ElectricityMapsJson
 
     private static List<IntensityReading> Readings(List<(DateTimeOffset Time, double? Value)> answered, TimeSpan? granularity, DateTimeOffset periodStart, DateTimeOffset periodEnd)
     {
-        answered.Sort((a, b) => a.Time.CompareTo(b.Time));
-
-        // Readings are one per hour, in order: a repeated point is dropped, but two different values
-        // for one hour cannot both be right.
-        var points = new List<(DateTimeOffset Time, double? Value)>(answered.Count);
-        foreach (var point in answered)
-        {
-            if (points.Count > 0 && points[^1].Time == point.Time)
-            {
-                if (points[^1].Value != point.Value)
-                {
-                    throw Malformed($"the answer has two different values at {point.Time:O}");
-                }
-
-                continue;
-            }
-
-            points.Add(point);
-        }
+        var points = TimedPoints.OnePerTime(answered, time => Malformed($"the answer has two different values at {time:O}"));
 
         // Measured history has holes (hours the API could not compute), so the smallest gap, not the
         // first one, is the granularity.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Scheduler.Core.Intensity;
 using Scheduler.Signals.Intensity;
+using Scheduler.Signals.Providers.Common;
 
 namespace Scheduler.Signals.Providers.WattTime;
 
@@ -67,26 +68,7 @@ internal static class WattTimeJson
     public static List<IntensityReading> ParseReadings(JsonElement root, string region, string signalType, DateTimeOffset periodStart, DateTimeOffset periodEnd)
     {
         var (factor, period, _) = ReadMeta(root, region, signalType);
-        var answered = ReadPoints(root, factor);
-        answered.Sort((a, b) => a.Time.CompareTo(b.Time));
-
-        // Readings are one per period, in order: a repeated point is dropped, but two different
-        // values for one period cannot both be right.
-        var points = new List<(DateTimeOffset Time, double Grams)>(answered.Count);
-        foreach (var point in answered)
-        {
-            if (points.Count > 0 && points[^1].Time == point.Time)
-            {
-                if (points[^1].Grams != point.Grams)
-                {
-                    throw Malformed($"the answer has two different values at {point.Time:O}");
-                }
-
-                continue;
-            }
-
-            points.Add(point);
-        }
+        var points = TimedPoints.OnePerTime(ReadPoints(root, factor), time => Malformed($"the answer has two different values at {time:O}"));
 
         var duration = period ?? DefaultStep;
         if (period is null)
@@ -103,7 +85,7 @@ internal static class WattTimeJson
 
         return points
             .Where(p => p.Time < periodEnd && p.Time + duration > periodStart)
-            .Select(p => new IntensityReading(p.Time, duration, p.Grams))
+            .Select(p => new IntensityReading(p.Time, duration, p.Value))
             .ToList();
     }
 

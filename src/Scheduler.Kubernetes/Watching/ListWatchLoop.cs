@@ -8,8 +8,9 @@ namespace Scheduler.Kubernetes.Watching;
 /// <summary>
 /// Keeps a local view of one kind of object in step with the cluster, the informer pattern of
 /// client-go: a paginated list, then a watch from its resourceVersion with bookmarks; a watch that
-/// expires (410 Gone) is followed by a fresh list, and a failure by a fresh list after a capped
-/// exponential back-off. Subclasses say how to list and watch their kind and what to do with it.
+/// expires (410 Gone) is followed by a fresh list, a watch that ends (the server's timeout, or a connection
+/// lost mid-stream) by a new watch from the last resourceVersion seen, and a failure by a fresh list after a
+/// capped exponential back-off. Subclasses say how to list and watch their kind and what to do with it.
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public abstract partial class ListWatchLoop<T>(string kind, IOptions<KubernetesOptions> options, TimeProvider time, ILogger logger)
@@ -17,6 +18,12 @@ public abstract partial class ListWatchLoop<T>(string kind, IOptions<KubernetesO
 {
     /// <summary>Objects asked for per list page.</summary>
     protected const int PageSize = 500;
+
+    /// <summary>
+    /// How long a watch that ends in an I/O error without any event must have stayed open to count as ended rather
+    /// than failed: one refused at once, again and again (a proxy closing every stream), must back off.
+    /// </summary>
+    private static readonly TimeSpan ShortestQuietWatch = TimeSpan.FromSeconds(1);
 
     /// <summary>The options of the cluster connection.</summary>
     protected KubernetesOptions Options => options.Value;
@@ -121,24 +128,36 @@ public abstract partial class ListWatchLoop<T>(string kind, IOptions<KubernetesO
                 },
                 cancellationToken);
 
-            await foreach (var (type, item) in events.ConfigureAwait(false))
+            var opened = time.GetTimestamp();
+            var received = 0;
+            var enumerator = events.GetAsyncEnumerator(cancellationToken);
+            try
             {
-                switch (type)
+                while (await NextAsync(enumerator, received, opened, cancellationToken).ConfigureAwait(false))
                 {
-                    case WatchEventType.Added or WatchEventType.Modified when !string.IsNullOrEmpty(item.Metadata?.Name):
-                        Upsert(item);
-                        break;
-                    case WatchEventType.Deleted when item.Metadata?.Name is not null:
-                        Remove(item);
-                        break;
-                    default:
-                        break;
-                }
+                    received++;
+                    var (type, item) = enumerator.Current;
+                    switch (type)
+                    {
+                        case WatchEventType.Added or WatchEventType.Modified when !string.IsNullOrEmpty(item.Metadata?.Name):
+                            Upsert(item);
+                            break;
+                        case WatchEventType.Deleted when item.Metadata?.Name is not null:
+                            Remove(item);
+                            break;
+                        default:
+                            break;
+                    }
 
-                if (item.Metadata?.ResourceVersion is { Length: > 0 } version)
-                {
-                    resourceVersion = version;
+                    if (item.Metadata?.ResourceVersion is { Length: > 0 } version)
+                    {
+                        resourceVersion = version;
+                    }
                 }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
             }
 
             if (expired)
@@ -153,6 +172,28 @@ public abstract partial class ListWatchLoop<T>(string kind, IOptions<KubernetesO
             }
         }
     }
+
+    // The next event; false at the watch's end. The API server ends a watch at its timeoutSeconds by closing the
+    // response; when it sent no event, the client reports the empty stream as an HttpRequestException over an
+    // EndOfStreamException (kubernetes-client/csharp#893), and a connection lost mid-stream ends the same way. Both are a watch's end:
+    // the next watch resumes from the last resourceVersion seen (a 410 then asks for a new list). Only a watch
+    // refused at once, with no event, is a failure, so that the caller backs off.
+    private async ValueTask<bool> NextAsync(IAsyncEnumerator<(WatchEventType Type, T Item)> events, int received, long opened, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await events.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException { InnerException: IOException }
+            && !cancellationToken.IsCancellationRequested && (received > 0 || time.GetElapsedTime(opened) >= ShortestQuietWatch))
+        {
+            LogWatchEnded(logger, e, kind);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The {Kind} watch ended; watching again")]
+    private static partial void LogWatchEnded(ILogger logger, Exception exception, string kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Count} {Kind} at resourceVersion {ResourceVersion}")]
     private static partial void LogListed(ILogger logger, int count, string kind, string? resourceVersion);

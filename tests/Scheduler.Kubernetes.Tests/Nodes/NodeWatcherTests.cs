@@ -160,6 +160,48 @@ public sealed class NodeWatcherTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_QuietWatchEndedWithoutAnEvent_RewatchesAtOnceWithoutRelistingOrWarning()
+    {
+        // The API server ends a watch at its timeoutSeconds; in a quiet cluster it ends with no event at all, and
+        // the client reports the empty stream as an error. That is a watch's normal end, not a failure.
+        _server.AddNodes(TestNodes.Cluster());
+        await StartWatchingAsync();
+        var listVersion = _server.ResourceVersion;
+        await Eventually.UntilAsync(() => _server.OpenWatchCount == 1, "the watch is open");
+
+        _time.Advance(TimeSpan.FromSeconds(300));
+        _server.EndWatches();
+        await Eventually.UntilAsync(() => _server.RequestsOf(ApiRequestKind.Watch).Count == 2 && _server.OpenWatchCount == 1, "the watch is renewed");
+        _time.Advance(TimeSpan.FromSeconds(300));
+        _server.EndWatches();
+        await Eventually.UntilAsync(() => _server.RequestsOf(ApiRequestKind.Watch).Count == 3 && _server.OpenWatchCount == 1, "the watch is renewed again");
+
+        Assert.All(_server.RequestsOf(ApiRequestKind.Watch), watch => Assert.Equal(listVersion, watch.ResourceVersion));
+        Assert.Single(_server.RequestsOf(ApiRequestKind.List));
+        Assert.Empty(_logger.At(LogLevel.Warning));
+        Assert.Empty(_time.TimerDueTimes);
+        _server.AddNode(TestNodes.AwsWorker(4));
+        await Eventually.UntilAsync(() => _cache.Count == 6, "events after the renewed watch are applied");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_WatchEndedAtOnceWithoutAnEvent_BacksOffAndListsAgain()
+    {
+        // A stream closed as soon as it opens (no time passes on the clock) is a refusal, not a quiet watch.
+        _server.AddNodes(TestNodes.Cluster());
+        await StartWatchingAsync();
+        await Eventually.UntilAsync(() => _server.OpenWatchCount == 1, "the watch is open");
+
+        _server.EndWatches();
+
+        await Eventually.UntilAsync(() => _time.TimerDueTimes.Count == 1, "the watcher backs off");
+        Assert.Equal(TimeSpan.FromSeconds(1), _time.TimerDueTimes[0]);
+        Assert.Single(_logger.At(LogLevel.Warning));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.UntilAsync(() => _server.RequestsOf(ApiRequestKind.List).Count == 2, "the nodes are listed again");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Bookmark_AdvancesTheVersionTheWatchIsRenewedFrom()
     {
         _server.AddNodes(TestNodes.Cluster());

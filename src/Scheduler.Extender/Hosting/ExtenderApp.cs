@@ -53,9 +53,11 @@ public static class ExtenderApp
         _ = app.Services.GetService<DeferralMetrics>();
 
         // The scheduler's gauges (node cache, zones' intensity and origin, Kepler readings) are read at each scrape by
-        // a callback this registers: created here, not by the first extender request, so that a replica that has not
-        // been asked anything yet (a standby, or one the scheduler cannot reach) still reports its state.
-        _ = app.Services.GetRequiredService<SchedulerMetrics>();
+        // a callback SchedulerMetrics registers: created once the host has started, not by the first extender request,
+        // so that a replica that has not been asked anything yet (a standby, or one the scheduler cannot reach) still
+        // reports its state; and not here, where resolving it would validate the settings it depends on before
+        // StartupSettings reports every bad setting at once.
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<SchedulerMetrics>());
         app.MapExtender();
         app.MapIntensityStatus();
         app.MapAdmission();

@@ -172,6 +172,14 @@ internal sealed partial class SavingsAccountant : IHostedService, IAsyncDisposab
             var delay = next is { } due
                 ? Task.Delay(Max(due - _time.GetUtcNow(), TimeSpan.Zero), _time, sleep.Token)
                 : Task.Delay(Timeout.InfiniteTimeSpan, sleep.Token);
+            if (next is { } dueNow && dueNow <= _time.GetUtcNow())
+            {
+                // The clock moved on between being read and the delay being armed (a clock that jumps, as a test's
+                // does): the delay then counts from the later time, and what is due now would be slept through.
+                await sleep.CancelAsync().ConfigureAwait(false);
+                continue;
+            }
+
             await Task.WhenAny(woken, delay).ConfigureAwait(false);
             await sleep.CancelAsync().ConfigureAwait(false);
             if (woken.IsCompleted)

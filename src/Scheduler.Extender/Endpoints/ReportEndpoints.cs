@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Scheduler.Extender.Hosting;
 using Scheduler.Extender.RateLimiting;
 using Scheduler.Reporting;
 
@@ -20,8 +19,6 @@ namespace Scheduler.Extender.Endpoints;
 internal static partial class ReportEndpoints
 {
     private static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(30);
-
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder endpoints)
     {
@@ -45,7 +42,7 @@ internal static partial class ReportEndpoints
         problems.AddRange(request.Validate());
         if (problems.Count > 0)
         {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, string.Join("; ", problems)).ConfigureAwait(false);
+            await JsonError.WriteAsync(context, StatusCodes.Status400BadRequest, string.Join("; ", problems)).ConfigureAwait(false);
             return;
         }
 
@@ -69,20 +66,8 @@ internal static partial class ReportEndpoints
             // The ledger is down: say so rather than send half a report.
             LogFailed(logger, e);
             context.Response.Headers.ContentDisposition = default;
-            await ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "the carbon ledger could not be read: " + e.Message).ConfigureAwait(false);
+            await JsonError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "the carbon ledger could not be read: " + e.Message).ConfigureAwait(false);
         }
-    }
-
-    // {"Error": "..."}, as every endpoint of the service answers a bad request.
-    private static async Task ErrorAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("Error", message);
-        writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static DateTimeOffset? Time(Microsoft.Extensions.Primitives.StringValues values, string name, List<string> problems)
